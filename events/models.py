@@ -1,0 +1,1 @@
+"""Workshops, trainings and launches: built in step 2 (issue #3)."""

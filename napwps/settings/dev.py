@@ -1,0 +1,11 @@
+"""Local development: `make run`. Only overrides base.py."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from .base import *  # noqa: E402,F403
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -1,0 +1,377 @@
+"""The MOFA coordinators' admin: every model of the plan, in Vietnamese by default.
+
+Focal points use the same admin: they see the whole plan and change only their own agency's rows
+(roles.can_edit), checked on every object and on every POST, not only hidden in menus.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import roles, selectors
+from .forms import ActivityForm, ReasonModelForm
+from .models import (
+    Activity,
+    BudgetLine,
+    DeliveryPlan,
+    DisaggregatedValue,
+    Disaggregation,
+    FrameworkReference,
+    Indicator,
+    IndicatorPeriod,
+    MeansOfImplementation,
+    Membership,
+    MonthField,
+    Objective,
+    Organisation,
+    Output,
+    Plan,
+    Province,
+    ProvinceSuccession,
+    SubTask,
+    TaskGroup,
+)
+from .models.fields import MonthFormField
+
+admin.site.site_header = _("NAP on Women, Peace and Security 2024–2030")
+admin.site.site_title = _("NAP WPS portal")
+admin.site.index_title = _("Plan administration")
+
+DEFAULT_REASON = _("Created")
+
+
+def vnd(amount) -> str:
+    return f"{amount or 0:,.0f}".replace(",", ".")
+
+
+class HistoryReasonMixin:
+    """Saves the form's change reason with every history record it causes, inlines included."""
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or str(DEFAULT_REASON)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or str(DEFAULT_REASON)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+
+class PlanModelAdmin(HistoryReasonMixin, SimpleHistoryAdmin):
+    form = ReasonModelForm
+    formfield_overrides = {MonthField: {"form_class": MonthFormField}}
+    list_per_page = 50
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self.has_change_permission(request, obj) or obj is None:
+            fieldsets = [(name, {**opts, "fields": [f for f in opts["fields"] if f != "change_reason"]}) for name, opts in fieldsets]
+            fieldsets.append((_("History"), {"fields": ["change_reason"]}))
+        return fieldsets
+
+
+class OwnedByAgencyAdmin(PlanModelAdmin):
+    """Rows that belong to one agency: focal points change only their own agency's rows."""
+
+    agency_field = ""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return roles.can_edit(request.user, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            # Bulk deletion would bypass the per-row check: coordinators only.
+            return roles.is_coordinator(request.user)
+        return roles.can_edit(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.agency_field and not roles.is_coordinator(request.user):
+            agency = roles.user_agency(request.user)
+            kwargs["queryset"] = Organisation.objects.filter(pk=agency.pk if agency else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ParentOwnedInline:
+    """An inline that may be changed exactly when its parent row may."""
+
+    def _parent_allows(self, request, obj):
+        return obj is None or roles.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
+
+
+# Reference data -------------------------------------------------------------------------------
+
+
+class ProvinceSuccessionInline(admin.TabularInline):
+    model = ProvinceSuccession
+    fk_name = "predecessor"
+    autocomplete_fields = ["successor"]
+    extra = 0
+    verbose_name = _("became")
+    verbose_name_plural = _("became (from 1 July 2025)")
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"]
+    list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name_vi", "name_en", "former_name"]
+    ordering = ["code", "valid_from"]
+    inlines = [ProvinceSuccessionInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PlanModelAdmin):
+    list_display = ["name_vi", "name_en", "acronym", "type", "level", "active_from", "active_to"]
+    list_filter = ["level", "type", ("active_to", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name_vi", "name_en", "acronym"]
+    autocomplete_fields = ["parent", "province", "successors"]
+    ordering = ["level", "name_vi"]
+
+
+@admin.register(MeansOfImplementation, Disaggregation)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "order"]
+    search_fields = ["code", "name_vi", "name_en"]
+    ordering = ["order", "code"]
+
+
+@admin.register(FrameworkReference)
+class FrameworkReferenceAdmin(admin.ModelAdmin):
+    list_display = ["framework", "code", "title_vi", "title_en"]
+    list_filter = ["framework"]
+    search_fields = ["code", "title_vi", "title_en"]
+    ordering = ["framework", "code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "position"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+    search_fields = ["user__username", "organisation__name_vi", "organisation__acronym"]
+
+
+# The plan -------------------------------------------------------------------------------------
+
+
+class ObjectiveInline(admin.StackedInline):
+    model = Objective
+    extra = 0
+    fields = ["code", "order", "pillar", "title_vi", "title_en"]
+    show_change_link = True
+
+
+class TaskGroupInline(admin.StackedInline):
+    model = TaskGroup
+    extra = 0
+    fields = ["code", "order", "title_vi", "title_en"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(PlanModelAdmin):
+    list_display = ["__str__", "decision_number", "decision_date", "start_year", "end_year", "coordinator"]
+    search_fields = ["name_vi", "name_en", "decision_number"]
+    autocomplete_fields = ["coordinator"]
+    inlines = [ObjectiveInline, TaskGroupInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(PlanModelAdmin):
+    list_display = ["code", "title_vi", "title_en", "pillar", "plan"]
+    list_filter = ["plan", "pillar"]
+    search_fields = ["code", "title_vi", "title_en"]
+    ordering = ["plan", "order", "code"]
+
+
+class SubTaskInline(admin.StackedInline):
+    model = SubTask
+    extra = 0
+
+
+@admin.register(TaskGroup)
+class TaskGroupAdmin(PlanModelAdmin):
+    list_display = ["code", "title_vi", "title_en", "plan"]
+    list_filter = ["plan"]
+    search_fields = ["code", "title_vi", "title_en"]
+    ordering = ["plan", "order", "code"]
+    inlines = [SubTaskInline]
+
+
+@admin.register(SubTask)
+class SubTaskAdmin(PlanModelAdmin):
+    list_display = ["__str__", "task_group"]
+    list_filter = ["task_group"]
+    search_fields = ["title_vi", "title_en"]
+    list_select_related = ["task_group"]
+
+
+@admin.register(DeliveryPlan)
+class DeliveryPlanAdmin(PlanModelAdmin):
+    list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "is_sample"]
+    list_filter = ["plan", "status", "is_sample"]
+    ordering = ["plan", "year"]
+
+
+@admin.register(Output)
+class OutputAdmin(PlanModelAdmin):
+    list_display = ["code", "title_vi", "objective", "is_sample"]
+    list_filter = ["objective", "is_sample"]
+    list_select_related = ["objective"]
+    search_fields = ["code", "title_vi", "title_en"]
+    ordering = ["plan", "code"]
+
+
+class BudgetLineInline(ParentOwnedInline, admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    autocomplete_fields = ["funder"]
+    fields = ["delivery_plan", "source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount", "exchange_rate", "status"]
+
+
+class ColourStatusMixin:
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="status-badge status-{}">{}</span>', obj.status_colour, obj.get_status_display())
+
+
+@admin.register(Activity)
+class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
+    form = ActivityForm
+    agency_field = "lead_agency"
+    list_display = ["code", "title_vi", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap", "is_sample"]
+    list_filter = [
+        ("output__objective", admin.RelatedOnlyFieldListFilter),
+        "task_group",
+        ("lead_agency", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "delivery_plans__year",
+        "is_sample",
+    ]
+    search_fields = ["code", "title_vi", "title_en", "lead_agency__acronym", "lead_agency__name_vi"]
+    autocomplete_fields = ["output", "lead_agency", "partner_agencies", "supporting_partners", "provinces", "subtask"]
+    filter_horizontal = ["means", "delivery_plans"]
+    ordering = ["plan", "code"]
+    inlines = [BudgetLineInline]
+    fieldsets = [
+        (None, {"fields": ["output", "code", "order", "task_group", "subtask", "delivery_plans", "is_sample"]}),
+        (_("Description"), {"fields": ["title_vi", "title_en", "description_vi", "description_en", "means"]}),
+        (_("Who and where"), {"fields": ["lead_agency", "partner_agencies", "supporting_partners", "provinces"]}),
+        (_("Timeline (months)"), {"fields": [("planned_start", "planned_end"), ("actual_start", "actual_end")]}),
+        (_("Progress"), {"fields": ["status", "progress", "status_justification_vi", "status_justification_en"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("lead_agency")
+        return selectors.with_budget_totals(queryset)
+
+    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
+    def budget_total(self, obj):
+        return vnd(obj.budget_estimated)
+
+    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
+    def funding_gap(self, obj):
+        return vnd(obj.budget_gap)
+
+
+class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
+    model = IndicatorPeriod
+    extra = 0
+    show_change_link = True
+    fields = [
+        "delivery_plan",
+        ("target_value", "target_numerator", "target_denominator"),
+        ("target_text_vi", "target_text_en"),
+        ("actual_value", "actual_numerator", "actual_denominator"),
+        ("actual_text_vi", "actual_text_en"),
+        ("actual_source_vi", "actual_source_en"),
+        "actual_status",
+    ]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(OwnedByAgencyAdmin):
+    agency_field = "responsible_agency"
+    list_display = ["code", "title_vi", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
+    list_filter = ["level", "measure", "objective", ("responsible_agency", admin.RelatedOnlyFieldListFilter), "periods__delivery_plan__year", "is_sample"]
+    list_select_related = ["responsible_agency"]
+    search_fields = ["code", "title_vi", "title_en"]
+    autocomplete_fields = ["output", "activity", "responsible_agency", "references"]
+    filter_horizontal = ["disaggregations"]
+    ordering = ["plan", "code"]
+    inlines = [IndicatorPeriodInline]
+    fieldsets = [
+        (None, {"fields": ["code", "order", "level", "plan_level_of", "objective", "output", "activity", "is_sample"]}),
+        (_("Definition"), {"fields": ["title_vi", "title_en", "definition_vi", "definition_en", "measure", ("unit_vi", "unit_en"), ("numerator_vi", "numerator_en"), ("denominator_vi", "denominator_en"), "direction", "aggregation"]}),
+        (_("Reference sheet"), {"fields": ["disaggregations", "means_of_verification_vi", "means_of_verification_en", "frequency", "responsible_agency", "references"]}),
+        (_("Baseline"), {"fields": ["baseline_year", ("baseline_value", "baseline_numerator", "baseline_denominator"), ("baseline_text_vi", "baseline_text_en"), ("baseline_source_vi", "baseline_source_en")]}),
+    ]  # fmt: skip
+
+
+class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
+    model = DisaggregatedValue
+    extra = 0
+
+
+@admin.register(IndicatorPeriod)
+class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
+    list_display = ["indicator", "year_display", "target_value", "actual_value", "actual_status"]
+    list_filter = ["delivery_plan__year", "actual_status", ("indicator__responsible_agency", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["indicator", "delivery_plan"]
+    search_fields = ["indicator__code", "indicator__title_vi"]
+    autocomplete_fields = ["indicator"]
+    ordering = ["indicator__code", "delivery_plan__year"]
+    inlines = [DisaggregatedValueInline]
+
+    @admin.display(description=_("year"), ordering="delivery_plan__year")
+    def year_display(self, obj):
+        return obj.delivery_plan.year
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = roles.editable(request.user, Indicator.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(OwnedByAgencyAdmin):
+    list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status"]
+    list_filter = ["delivery_plan__year", "source", "status", ("activity__lead_agency", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["activity", "delivery_plan", "funder"]
+    search_fields = ["activity__code", "activity__title_vi", "funder__name_vi", "funder__acronym"]
+    autocomplete_fields = ["activity", "funder"]
+    ordering = ["activity__code", "delivery_plan__year"]
+
+    @admin.display(description=_("year"), ordering="delivery_plan__year")
+    def year_display(self, obj):
+        return obj.delivery_plan.year
+
+    @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
+    def amount_display(self, obj):
+        return vnd(obj.amount_vnd)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "activity":
+            kwargs["queryset"] = roles.editable(request.user, Activity.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+

@@ -1,0 +1,52 @@
+"""Forms of the plan: input and layout only. Writes go through planning.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity, validate_activity_relations
+
+
+class ChangeReasonMixin(forms.Form):
+    """Asks why, for the history. Required when changing an existing record."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history with your name and the time."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.fields["change_reason"].required = bool(instance is not None and instance.pk)
+
+
+class ReasonModelForm(ChangeReasonMixin, forms.ModelForm):
+    pass
+
+
+class ActivityForm(ReasonModelForm):
+    class Meta:
+        model = Activity
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        data = {
+            "lead_agency": cleaned.get("lead_agency"),
+            "partner_agencies": cleaned.get("partner_agencies"),
+            "supporting_partners": cleaned.get("supporting_partners"),
+            "provinces": cleaned.get("provinces"),
+            "planned_start": cleaned.get("planned_start"),
+            "planned_end": cleaned.get("planned_end"),
+        }
+        try:
+            validate_activity_relations(**data)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned

@@ -1,0 +1,44 @@
+"""Month-precision dates: stored as the first day of the month, typed as YYYY-MM."""
+
+import datetime
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthFormField(forms.DateField):
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"]
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class MonthField(models.DateField):
+    description = _("Month")
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if isinstance(value, datetime.date) and value.day != 1:
+            value = value.replace(day=1)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": MonthFormField, **kwargs})
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of `day`'s month."""
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)

@@ -1,0 +1,91 @@
+"""The two roles of step 1 and what each may do.
+
+MOFA coordinators change everything. Agency focal points see the whole plan and change only their
+own agency's activities, indicators, yearly values and budget lines. Groups and their model
+permissions are kept in sync after every migrate; which rows a focal point may change is decided
+here, per object, and enforced by the admin and every later view.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+COORDINATORS = "MOFA coordinators"
+FOCAL_POINTS = "Agency focal points"
+ORGANISERS = "Event organisers"
+GROUP_LABELS = {COORDINATORS: _("MOFA coordinators"), FOCAL_POINTS: _("Agency focal points"), ORGANISERS: _("Event organisers")}
+
+PLANNING_MODELS = [
+    "organisation", "province", "provincesuccession", "meansofimplementation", "disaggregation", "frameworkreference",
+    "plan", "objective", "taskgroup", "subtask", "deliveryplan", "output", "activity",
+    "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline", "membership",
+]  # fmt: skip
+FOCAL_POINT_EDITS = ["activity", "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline"]
+
+
+def sync_groups(**kwargs):
+    """post_migrate: create the groups and give them their model permissions (idempotent)."""
+    planning = Permission.objects.filter(content_type__app_label="planning")
+    coordinators, _created = Group.objects.get_or_create(name=COORDINATORS)
+    coordinators.permissions.add(*planning.filter(content_type__model__in=PLANNING_MODELS))
+    focal_points, _created = Group.objects.get_or_create(name=FOCAL_POINTS)
+    focal_points.permissions.add(
+        *planning.filter(content_type__model__in=PLANNING_MODELS, codename__startswith="view_"),
+        *planning.filter(content_type__model__in=FOCAL_POINT_EDITS).exclude(codename__startswith="view_"),
+    )
+    # Organisers run events (step 2); here they read the plan their events deliver.
+    organisers, _created = Group.objects.get_or_create(name=ORGANISERS)
+    organisers.permissions.add(*planning.filter(content_type__model__in=PLANNING_MODELS, codename__startswith="view_"))
+
+
+def is_coordinator(user) -> bool:
+    return user.is_active and (user.is_superuser or user.groups.filter(name=COORDINATORS).exists())
+
+
+def user_agency(user):
+    """The organisation a user works for, or None."""
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    return membership.organisation if membership else None
+
+
+def agency_of(obj: Model):
+    """The agency that owns a row of the plan, for the rows focal points may edit."""
+    from .models import Activity, BudgetLine, DisaggregatedValue, Indicator, IndicatorPeriod
+
+    if isinstance(obj, Activity):
+        return obj.lead_agency_id
+    if isinstance(obj, Indicator):
+        return obj.responsible_agency_id
+    if isinstance(obj, IndicatorPeriod):
+        return obj.indicator.responsible_agency_id
+    if isinstance(obj, DisaggregatedValue):
+        return obj.period.indicator.responsible_agency_id
+    if isinstance(obj, BudgetLine):
+        return obj.activity.lead_agency_id
+    return None
+
+
+def can_edit(user, obj: Model) -> bool:
+    """May this user change this row? Model permissions first, then ownership for focal points."""
+    if not user.is_active:
+        return False
+    opts = obj._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return False
+    if is_coordinator(user):
+        return True
+    agency = user_agency(user)
+    return agency is not None and agency_of(obj) == agency.pk
+
+
+def editable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` this user may change."""
+    opts = queryset.model._meta
+    if not user.is_active or not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    agency = user_agency(user)
+    if agency is None or not hasattr(queryset, "for_agency"):
+        return queryset.none()
+    return queryset.for_agency(agency)
