@@ -41,3 +41,13 @@ def translate(instance, name: str, language: str | None = None) -> Translated:
     if text or language == DEFAULT:
         return Translated(text, language)
     return Translated(getattr(instance, f"{name}_{DEFAULT}", "") or "", DEFAULT, is_fallback=True)
+
+
+def render(text) -> str:
+    """HTML for a translated text: a fallback is wrapped so that readers see it is Vietnamese."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    if getattr(text, "is_fallback", False):
+        return format_html('<span lang="vi" class="fallback" title="{}">{}</span>', gettext("No English text yet: shown in Vietnamese"), text)
+    return format_html("{}", text)

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from napwps.bilingual import render
+
 from . import roles, selectors
 from .forms import ActivityForm, ReasonModelForm
 from .models import (
@@ -66,6 +68,11 @@ class HistoryReasonMixin:
 
 class PlanModelAdmin(HistoryReasonMixin, SimpleHistoryAdmin):
     form = ReasonModelForm
+
+    @admin.display(description=_("title"), ordering="title_vi")
+    def title_display(self, obj):
+        return render(obj.title)
+
     formfield_overrides = {MonthField: {"form_class": MonthFormField}}
     list_per_page = 50
 
@@ -198,7 +205,7 @@ class PlanAdmin(PlanModelAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(PlanModelAdmin):
-    list_display = ["code", "title_vi", "title_en", "pillar", "plan"]
+    list_display = ["code", "title_display", "pillar", "plan"]
     list_filter = ["plan", "pillar"]
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "order", "code"]
@@ -211,7 +218,7 @@ class SubTaskInline(admin.StackedInline):
 
 @admin.register(TaskGroup)
 class TaskGroupAdmin(PlanModelAdmin):
-    list_display = ["code", "title_vi", "title_en", "plan"]
+    list_display = ["code", "title_display", "plan"]
     list_filter = ["plan"]
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "order", "code"]
@@ -235,7 +242,7 @@ class DeliveryPlanAdmin(PlanModelAdmin):
 
 @admin.register(Output)
 class OutputAdmin(PlanModelAdmin):
-    list_display = ["code", "title_vi", "objective", "is_sample"]
+    list_display = ["code", "title_display", "objective", "is_sample"]
     list_filter = ["objective", "is_sample"]
     list_select_related = ["objective"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -259,7 +266,7 @@ class ColourStatusMixin:
 class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
-    list_display = ["code", "title_vi", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap", "is_sample"]
+    list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap", "is_sample"]
     list_filter = [
         ("output__objective", admin.RelatedOnlyFieldListFilter),
         "task_group",
@@ -312,7 +319,7 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
 @admin.register(Indicator)
 class IndicatorAdmin(OwnedByAgencyAdmin):
     agency_field = "responsible_agency"
-    list_display = ["code", "title_vi", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
+    list_display = ["code", "title_display", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
     list_filter = ["level", "measure", "objective", ("responsible_agency", admin.RelatedOnlyFieldListFilter), "periods__delivery_plan__year", "is_sample"]
     list_select_related = ["responsible_agency"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -374,4 +381,3 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
         if db_field.name == "activity":
             kwargs["queryset"] = roles.editable(request.user, Activity.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-

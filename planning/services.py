@@ -73,9 +73,7 @@ def activity_create(
         raise PermissionDenied("A focal point creates activities only for their own agency.")
     relations = {"partner_agencies": list(partner_agencies), "supporting_partners": list(supporting_partners), "provinces": list(provinces)}
     validate_activity_relations(lead_agency=lead_agency, planned_start=planned_start, planned_end=planned_end, **relations)
-    return _save(
-        activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)}
-    )
+    return _save(activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)})
 
 
 ACTIVITY_RELATIONS = ("partner_agencies", "supporting_partners", "provinces", "means", "delivery_plans")
@@ -104,7 +102,18 @@ def budget_line_create(
     return _save(line, user=user, reason=reason or "Budget line added")
 
 
-def indicator_create(*, code: str, level: str, title_vi: str, responsible_agency: Organisation, disaggregations: Iterable = (), references: Iterable = (), user=None, reason: str = "", **fields) -> Indicator:
+def indicator_create(
+    *,
+    code: str,
+    level: str,
+    title_vi: str,
+    responsible_agency: Organisation,
+    disaggregations: Iterable = (),
+    references: Iterable = (),
+    user=None,
+    reason: str = "",
+    **fields,
+) -> Indicator:
     indicator = Indicator(code=code, level=level, title_vi=title_vi, responsible_agency=responsible_agency, **fields)
     if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != responsible_agency:
         raise PermissionDenied("A focal point creates indicators only for their own agency.")

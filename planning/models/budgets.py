@@ -55,9 +55,7 @@ class BudgetLine(models.Model):
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="budget_lines")
     delivery_plan = models.ForeignKey(DeliveryPlan, verbose_name=_("year"), on_delete=models.PROTECT, related_name="budget_lines")
     source = models.CharField(_("funding source"), max_length=30, choices=FundingSource.choices)
-    funder = models.ForeignKey(
-        Organisation, verbose_name=_("funder"), null=True, blank=True, on_delete=models.PROTECT, related_name="funded_budget_lines"
-    )
+    funder = models.ForeignKey(Organisation, verbose_name=_("funder"), null=True, blank=True, on_delete=models.PROTECT, related_name="funded_budget_lines")
     description_vi = models.CharField(_("item (Vietnamese)"), max_length=255, blank=True)
     description_en = models.CharField(_("item (English)"), max_length=255, blank=True)
     amount_vnd = models.DecimalField(

@@ -138,9 +138,7 @@ class Indicator(PlanPart):
     means_of_verification_vi = models.TextField(_("means of verification (Vietnamese)"), blank=True)
     means_of_verification_en = models.TextField(_("means of verification (English)"), blank=True)
     frequency = models.CharField(_("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.ANNUAL)
-    responsible_agency = models.ForeignKey(
-        Organisation, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="indicators"
-    )
+    responsible_agency = models.ForeignKey(Organisation, verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="indicators")
     references = models.ManyToManyField(FrameworkReference, verbose_name=_("external framework references"), blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -281,7 +279,9 @@ class IndicatorPeriod(models.Model):
         verbose_name_plural = _("yearly targets and actuals")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "delivery_plan"], name="indicatorperiod_one_per_year", violation_error_message=_("This indicator already has a target for that year.")
+                fields=["indicator", "delivery_plan"],
+                name="indicatorperiod_one_per_year",
+                violation_error_message=_("This indicator already has a target for that year."),
             ),
             *ratio_constraints("target_", "indicatorperiod"),
             *ratio_constraints("actual_", "indicatorperiod"),
@@ -289,6 +289,13 @@ class IndicatorPeriod(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} · {self.delivery_plan.year}"
+
+    def save(self, *args, **kwargs):
+        for prefix in ("target_", "actual_"):
+            denominator = getattr(self, f"{prefix}denominator")
+            if denominator:
+                setattr(self, f"{prefix}value", percentage(getattr(self, f"{prefix}numerator"), denominator))
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (*self.indicator.natural_key(), self.delivery_plan.year)
@@ -315,13 +322,6 @@ class IndicatorPeriod(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        for prefix in ("target_", "actual_"):
-            denominator = getattr(self, f"{prefix}denominator")
-            if denominator:
-                setattr(self, f"{prefix}value", percentage(getattr(self, f"{prefix}numerator"), denominator))
-        super().save(*args, **kwargs)
-
 
 class ValueKind(models.TextChoices):
     TARGET = "target", _("Target")
@@ -334,7 +334,9 @@ class DisaggregatedValue(models.Model):
     period = models.ForeignKey(IndicatorPeriod, verbose_name=_("year"), on_delete=models.CASCADE, related_name="disaggregated_values")
     kind = models.CharField(_("target or actual"), max_length=10, choices=ValueKind.choices, default=ValueKind.ACTUAL)
     disaggregation = models.ForeignKey(Disaggregation, verbose_name=_("disaggregation"), on_delete=models.PROTECT)
-    category = models.CharField(_("category"), max_length=40, help_text=_("A category code of the disaggregation, a province code or an IATI organisation type."))
+    category = models.CharField(
+        _("category"), max_length=40, help_text=_("A category code of the disaggregation, a province code or an IATI organisation type.")
+    )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(_("denominator"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -357,20 +359,18 @@ class DisaggregatedValue(models.Model):
     def __str__(self):
         return f"{self.period} · {self.disaggregation} · {self.category}"
 
+    def save(self, *args, **kwargs):
+        if self.denominator:
+            self.value = percentage(self.numerator, self.denominator)
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.period_id:
-            errors.update(
-                check_measured_value(measure=self.period.indicator.measure, value=self.value, numerator=self.numerator, denominator=self.denominator)
-            )
+            errors.update(check_measured_value(measure=self.period.indicator.measure, value=self.value, numerator=self.numerator, denominator=self.denominator))
         if self.disaggregation_id and self.disaggregation.categories:
             codes = [entry[0] for entry in self.disaggregation.categories]
             if self.category not in codes:
                 errors["category"] = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.denominator:
-            self.value = percentage(self.numerator, self.denominator)
-        super().save(*args, **kwargs)

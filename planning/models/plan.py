@@ -55,9 +55,7 @@ class Plan(models.Model):
     issued_by_en = models.CharField(_("issued by (English)"), max_length=255, blank=True)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
-    coordinator = models.ForeignKey(
-        Organisation, verbose_name=_("coordinating agency"), on_delete=models.PROTECT, related_name="coordinated_plans"
-    )
+    coordinator = models.ForeignKey(Organisation, verbose_name=_("coordinating agency"), on_delete=models.PROTECT, related_name="coordinated_plans")
     general_objective_vi = models.TextField(_("general objective (Vietnamese)"))
     general_objective_en = models.TextField(_("general objective (English)"), blank=True)
 
@@ -83,11 +81,11 @@ class Plan(models.Model):
     def __str__(self):
         return str(self.short_name or self.name)
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("admin:planning_plan_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.code,)
 
     @property
     def period_start(self) -> datetime.date:
@@ -103,15 +101,11 @@ class Plan(models.Model):
 
     def check_year(self, year: int, field: str):
         if year is not None and not self.start_year <= year <= self.end_year:
-            raise ValidationError(
-                {field: _("The year must be inside the plan period, %(start)s–%(end)s.") % {"start": self.start_year, "end": self.end_year}}
-            )
+            raise ValidationError({field: _("The year must be inside the plan period, %(start)s–%(end)s.") % {"start": self.start_year, "end": self.end_year}})
 
     def check_date(self, day: datetime.date | None, field: str):
         if day is not None and not self.period_start <= day <= self.period_end:
-            raise ValidationError(
-                {field: _("The date must be inside the plan period, %(start)s–%(end)s.") % {"start": self.start_year, "end": self.end_year}}
-            )
+            raise ValidationError({field: _("The date must be inside the plan period, %(start)s–%(end)s.") % {"start": self.start_year, "end": self.end_year}})
 
 
 class PlanPart(models.Model):
@@ -126,16 +120,16 @@ class PlanPart(models.Model):
         abstract = True
         ordering = ["plan", "order", "code"]
 
+    def save(self, *args, **kwargs):
+        self.plan = self.parent_plan()
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.plan.code, self.code)
 
     def parent_plan(self) -> Plan:
         """The plan this belongs to; parts below an objective take it from their parent."""
         return self.plan
-
-    def save(self, *args, **kwargs):
-        self.plan = self.parent_plan()
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -281,11 +275,11 @@ class DeliveryPlan(models.Model):
     def __str__(self):
         return _("Delivery plan %(year)s") % {"year": self.year}
 
-    def natural_key(self):
-        return (self.plan.code, self.year)
-
     def get_absolute_url(self):
         return reverse("admin:planning_deliveryplan_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.plan.code, self.year)
 
     def clean(self):
         if self.plan_id and self.year is not None:
@@ -320,11 +314,11 @@ class Output(PlanPart):
     def __str__(self):
         return f"{self.code}. {self.title}"
 
-    def parent_plan(self):
-        return self.objective.plan
-
     def get_absolute_url(self):
         return reverse("admin:planning_output_change", args=[self.pk])
+
+    def parent_plan(self):
+        return self.objective.plan
 
 
 class ActivityStatus(models.TextChoices):
@@ -360,9 +354,7 @@ class Activity(PlanPart):
     plan = derived_plan()
     output = models.ForeignKey(Output, verbose_name=_("output"), on_delete=models.PROTECT, related_name="activities")
     task_group = models.ForeignKey(TaskGroup, verbose_name=_("task group"), on_delete=models.PROTECT, related_name="activities")
-    subtask = models.ForeignKey(
-        SubTask, verbose_name=_("sub-task"), null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
-    )
+    subtask = models.ForeignKey(SubTask, verbose_name=_("sub-task"), null=True, blank=True, on_delete=models.PROTECT, related_name="activities")
     delivery_plans = models.ManyToManyField(
         DeliveryPlan, verbose_name=_("delivery plans"), related_name="activities", help_text=_("The years whose delivery plan includes this activity.")
     )
@@ -370,12 +362,8 @@ class Activity(PlanPart):
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    lead_agency = models.ForeignKey(
-        Organisation, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_activities"
-    )
-    partner_agencies = models.ManyToManyField(
-        Organisation, verbose_name=_("partner agencies"), blank=True, related_name="partnered_activities"
-    )
+    lead_agency = models.ForeignKey(Organisation, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_activities")
+    partner_agencies = models.ManyToManyField(Organisation, verbose_name=_("partner agencies"), blank=True, related_name="partnered_activities")
     supporting_partners = models.ManyToManyField(
         Organisation,
         verbose_name=_("supporting partners"),
@@ -426,11 +414,11 @@ class Activity(PlanPart):
     def __str__(self):
         return f"{self.code}. {self.title}"
 
-    def parent_plan(self):
-        return self.output.plan
-
     def get_absolute_url(self):
         return reverse("admin:planning_activity_change", args=[self.pk])
+
+    def parent_plan(self):
+        return self.output.plan
 
     @property
     def status_colour(self) -> str:
@@ -480,8 +468,6 @@ def validate_activity_relations(*, lead_agency, partner_agencies, supporting_par
         start, end = planned_start, month_end(planned_end)
         invalid = [p for p in provinces or [] if not p.is_valid_between(start, end)]
         if invalid:
-            errors["provinces"] = _("Not a province during the activity's dates: %(names)s.") % {
-                "names": ", ".join(str(p) for p in invalid)
-            }
+            errors["provinces"] = _("Not a province during the activity's dates: %(names)s.") % {"names": ", ".join(str(p) for p in invalid)}
     if errors:
         raise ValidationError(errors)

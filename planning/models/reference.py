@@ -42,9 +42,7 @@ class OrganisationLevel(models.TextChoices):
 
 class OrganisationQuerySet(CodedQuerySet):
     def active_on(self, day):
-        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(
-            Q(active_to__isnull=True) | Q(active_to__gte=day)
-        )
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(Q(active_to__isnull=True) | Q(active_to__gte=day))
 
 
 class Organisation(models.Model):
@@ -60,15 +58,9 @@ class Organisation(models.Model):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     type = models.PositiveSmallIntegerField(_("type (IATI)"), choices=OrganisationType.choices)
     level = models.CharField(_("level"), max_length=20, choices=OrganisationLevel.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    province = models.ForeignKey(
-        "Province", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    successors = models.ManyToManyField(
-        "self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors"
-    )
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    province = models.ForeignKey("Province", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT)
+    successors = models.ManyToManyField("self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors")
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
     note_vi = models.TextField(_("note (Vietnamese)"), blank=True)
@@ -95,11 +87,11 @@ class Organisation(models.Model):
         label = f"{self.name} ({self.acronym})" if self.acronym else str(self.name)
         return label if self.active_to is None else f"{label} [{_('until')} {self.active_to:%m/%Y}]"
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("admin:planning_organisation_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.code,)
 
     def clean(self):
         if self.active_from and self.active_to and self.active_to < self.active_from:
@@ -118,15 +110,11 @@ class ProvinceQuerySet(models.QuerySet):
         return self.get(code=code, valid_from=valid_from)
 
     def valid_on(self, day):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
     def valid_between(self, start, end):
         """Provinces that existed on at least one day of [start, end]."""
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-        )
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
 
 
 class Province(models.Model):
@@ -161,9 +149,7 @@ class Province(models.Model):
         verbose_name_plural = _("provinces")
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="province_code_unique_per_period"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_from__isnull=True), name="province_code_unique_without_start"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_from__isnull=True), name="province_code_unique_without_start"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="province_valid_dates_in_order",
@@ -176,11 +162,11 @@ class Province(models.Model):
             return f"{self.name} ({self.code}, {_('until')} {self.valid_to:%d/%m/%Y})"
         return f"{self.name} ({self.code})"
 
-    def natural_key(self):
-        return (self.code, self.valid_from.isoformat() if self.valid_from else None)
-
     def get_absolute_url(self):
         return reverse("admin:planning_province_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.code, self.valid_from.isoformat() if self.valid_from else None)
 
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
@@ -192,9 +178,7 @@ class Province(models.Model):
 
 class ProvinceSuccessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, predecessor, successor):
-        return self.get(
-            predecessor=Province.objects.get_by_natural_key(*predecessor), successor=Province.objects.get_by_natural_key(*successor)
-        )
+        return self.get(predecessor=Province.objects.get_by_natural_key(*predecessor), successor=Province.objects.get_by_natural_key(*successor))
 
 
 class ProvinceSuccession(models.Model):
@@ -255,7 +239,7 @@ class Disaggregation(Vocabulary):
         _("categories"),
         default=list,
         blank=True,
-        help_text=_('List of [code, Vietnamese, English]; empty when the categories are provinces or organisation types.'),
+        help_text=_("List of [code, Vietnamese, English]; empty when the categories are provinces or organisation types."),
     )
 
     class Meta(Vocabulary.Meta):

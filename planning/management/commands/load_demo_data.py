@@ -49,6 +49,7 @@ SAMPLE_VI, SAMPLE_EN = "[Mẫu] ", "[Sample] "
 SAMPLE_NOTE_VI = "Nội dung mẫu để trình diễn cổng thông tin; không phải số liệu thật của Chương trình."
 SAMPLE_NOTE_EN = "Sample content to demonstrate the portal; not real data of the Programme."
 
+# fmt: off
 OUTPUTS = [
     ("1.1", "1", "Chính sách, chỉ tiêu về phụ nữ tham gia lãnh đạo trong lĩnh vực hòa bình, an ninh được rà soát", "Policies and targets for women in leadership in peace and security reviewed"),
     ("1.2", "1", "Năng lực của phụ nữ tham gia gìn giữ hòa bình Liên hợp quốc được nâng cao", "Capacity of women to take part in UN peacekeeping strengthened"),
@@ -118,6 +119,8 @@ INDICATORS = [
     ("1.2.2.I1", "activity", "1.2.2", "Số nữ cán bộ công an hoàn thành khóa bồi dưỡng", "Number of women police officers who completed the training", "number", ("người", "people"), "mps", [], [], None, {2025: (40, 18)}),
 ]
 
+# fmt: on
+
 
 def month(text: str) -> datetime.date:
     year, mon = text.split("-")
@@ -137,7 +140,7 @@ class Command(BaseCommand):
             self.indicators(plan, years)
             self.users()
         self.stdout.write(self.style.SUCCESS("Reference data and the SAMPLE delivery plan are loaded."))
-        self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, group, agency, *_name in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {group} · {agency.upper()}")
 
@@ -241,7 +244,9 @@ class Command(BaseCommand):
                 **attachment, **base,
             )  # fmt: skip
             for year, (target, actual) in periods.items():
-                services.indicator_period_set(indicator=indicator, delivery_plan=years[year], **self.values(measure, "target", target), **self.values(measure, "actual", actual))
+                services.indicator_period_set(
+                    indicator=indicator, delivery_plan=years[year], **self.values(measure, "target", target), **self.values(measure, "actual", actual)
+                )
 
     @staticmethod
     def values(measure, prefix, value):

@@ -1,0 +1,208 @@
+"""One factory style for the whole suite (factory_boy). Factories build on the reference fixtures
+when they are loaded (the `reference_data` fixture) and make their own rows otherwise."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from planning import roles
+from planning.models import (
+    Activity,
+    BudgetLine,
+    DeliveryPlan,
+    DisaggregatedValue,
+    Disaggregation,
+    FundingSource,
+    FundingStatus,
+    Indicator,
+    IndicatorPeriod,
+    Measure,
+    Membership,
+    Objective,
+    Organisation,
+    OrganisationLevel,
+    OrganisationType,
+    Output,
+    Pillar,
+    Plan,
+    Province,
+    ProvinceKind,
+    ResultLevel,
+    TaskGroup,
+    ValueKind,
+)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"agency-{n}")
+    name_vi = factory.Sequence(lambda n: f"Cơ quan {n}")
+    name_en = factory.Sequence(lambda n: f"Agency {n}")
+    type = OrganisationType.GOVERNMENT
+    level = OrganisationLevel.CENTRAL
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+
+    code = factory.Sequence(lambda n: f"{n % 100:02d}")
+    name_vi = factory.Sequence(lambda n: f"Tỉnh {n}")
+    name_en = factory.Sequence(lambda n: f"Province {n}")
+    kind = ProvinceKind.PROVINCE
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        django_get_or_create = ["code"]
+
+    code = "test-plan"
+    name_vi = "Chương trình thử nghiệm"
+    name_en = "Test programme"
+    decision_number = "1/QĐ-TEST"
+    decision_date = datetime.date(2024, 1, 25)
+    start_year = 2024
+    end_year = 2030
+    coordinator = factory.SubFactory(OrganisationFactory, code="test-coordinator")
+    general_objective_vi = "Mục tiêu chung"
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"{n + 1}")
+    pillar = Pillar.PARTICIPATION
+    title_vi = factory.Sequence(lambda n: f"Mục tiêu {n}")
+
+
+class TaskGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskGroup
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"{n + 1}")
+    title_vi = factory.Sequence(lambda n: f"Nhóm nhiệm vụ {n}")
+
+
+class DeliveryPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliveryPlan
+        django_get_or_create = ["plan", "year"]
+
+    plan = factory.SubFactory(PlanFactory)
+    year = 2025
+
+
+class OutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Output
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    code = factory.Sequence(lambda n: f"{n + 1}.1")
+    title_vi = factory.Sequence(lambda n: f"Đầu ra {n}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    output = factory.SubFactory(OutputFactory)
+    task_group = factory.LazyAttribute(lambda o: TaskGroupFactory(plan=o.output.objective.plan))
+    code = factory.Sequence(lambda n: f"A.{n + 1}")
+    title_vi = factory.Sequence(lambda n: f"Hoạt động {n}")
+    title_en = factory.Sequence(lambda n: f"Activity {n}")
+    lead_agency = factory.SubFactory(OrganisationFactory)
+    planned_start = datetime.date(2025, 1, 1)
+    planned_end = datetime.date(2025, 12, 1)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    activity = factory.SubFactory(ActivityFactory)
+    delivery_plan = factory.LazyAttribute(lambda o: DeliveryPlanFactory(plan=o.activity.plan))
+    source = FundingSource.CENTRAL_BUDGET
+    amount_vnd = Decimal(100_000_000)
+    status = FundingStatus.ESTIMATED
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    level = ResultLevel.OUTPUT
+    output = factory.SubFactory(OutputFactory)
+    code = factory.Sequence(lambda n: f"I.{n + 1}")
+    title_vi = factory.Sequence(lambda n: f"Chỉ số {n}")
+    measure = Measure.NUMBER
+    responsible_agency = factory.SubFactory(OrganisationFactory)
+
+
+class IndicatorPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorPeriod
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    delivery_plan = factory.LazyAttribute(lambda o: DeliveryPlanFactory(plan=o.indicator.plan))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "demo-password")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+def coordinator(username="coord", agency=None):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=roles.COORDINATORS))
+    if agency is not None:
+        Membership.objects.create(user=user, organisation=agency)
+    return user
+
+
+def focal_point(agency, username="focal"):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=roles.FOCAL_POINTS))
+    Membership.objects.create(user=user, organisation=agency)
+    return user
+
+
+class DisaggregationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disaggregation
+        django_get_or_create = ["code"]
+
+    code = "sex"
+    name_vi = "Giới tính"
+    name_en = "Sex"
+    categories = factory.LazyFunction(lambda: [["female", "Nữ", "Female"], ["male", "Nam", "Male"]])
+
+
+class DisaggregatedValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisaggregatedValue
+
+    period = factory.SubFactory(IndicatorPeriodFactory)
+    kind = ValueKind.ACTUAL
+    disaggregation = factory.SubFactory(DisaggregationFactory)
+    category = "female"

@@ -1,0 +1,194 @@
+"""The coordinators' admin: every page answers, anonymous users are refused, focal points change
+only their own agency's rows, and list pages do not grow their query count with the plan."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from planning.models import Activity, ActivityStatus, BudgetLine, Indicator, Organisation
+from tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def admin_urls():
+    """(label, url) of every changelist, add and change page of the plan's models."""
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        if opts.app_label != "planning":
+            continue
+        yield f"{opts.model_name} list", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        yield f"{opts.model_name} add", reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        first = model.objects.first()
+        if first is not None:
+            yield f"{opts.model_name} change", reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
+            if hasattr(model_admin, "history_view"):
+                yield f"{opts.model_name} history", reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[first.pk])
+
+
+def test_every_admin_page_answers_for_a_coordinator(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    urls = list(admin_urls())
+    assert len(urls) > 60
+    answers = {label: client.get(url).status_code for label, url in urls}
+    assert {label: code for label, code in answers.items() if code != 200} == {}
+
+
+def test_admin_is_in_vietnamese_by_default_and_english_on_request(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    vietnamese = client.get(reverse("admin:planning_activity_changelist")).content.decode()
+    assert "Hoạt động" in vietnamese
+    with_english = client.get(reverse("admin:planning_activity_changelist").replace("/vi/", "/en/")).content.decode()
+    assert "Activities" in with_english
+    assert "[Sample]" in with_english
+
+
+def test_every_admin_page_refuses_anonymous_users(demo_data, client):
+    for label, url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302, label
+        assert reverse("admin:login") in response["Location"], label
+
+
+def test_admin_shows_the_real_nap_structure(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    objectives = client.get(reverse("admin:planning_objective_changelist")).content.decode()
+    for title in ["Phòng ngừa và ứng phó với bạo lực trên cơ sở giới", "Hợp tác quốc tế về Phụ nữ, hòa bình và an ninh"]:
+        assert title in objectives
+    plan = client.get(reverse("admin:planning_plan_changelist")).content.decode()
+    assert "101/QĐ-TTg" in plan
+
+
+def activity_of(agency_code):
+    return Activity.objects.filter(lead_agency__code=agency_code).order_by("code").first()
+
+
+def change_post_data(client, activity, **changes):
+    """The change form's own initial data, as a browser would send it back."""
+    response = client.get(reverse("admin:planning_activity_change", args=[activity.pk]))
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif isinstance(value, datetime.date):
+            data[name] = value.strftime("%Y-%m")
+        else:
+            data[name] = getattr(value, "pk", value)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+        for index, inline_form in enumerate(formset.formset.forms):
+            for name in inline_form.fields:
+                value = inline_form.initial.get(name)
+                if value is not None:
+                    data[f"{inline_form.prefix}-{name}"] = getattr(value, "pk", value)
+            data[f"{inline_form.prefix}-id"] = inline_form.instance.pk
+            del index
+    data.update(changes)
+    return data
+
+
+def test_focal_point_can_change_own_agencys_activity(demo_data, client):
+    activity = activity_of("mps")
+    client.login(username="focal.mps", password="demo-password")
+    data = change_post_data(client, activity, status=ActivityStatus.AT_RISK, status_justification_vi="Thiếu cán bộ", change_reason="Cập nhật quý")
+    response = client.post(reverse("admin:planning_activity_change", args=[activity.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.AT_RISK
+    record = activity.history.first()
+    assert record.history_user.username == "focal.mps"
+    assert record.history_change_reason == "Cập nhật quý"
+
+
+def test_focal_point_cannot_change_other_agencys_activity_in_the_admin(demo_data, client):
+    other = activity_of("mod")
+    client.login(username="focal.mps", password="demo-password")
+    page = client.get(reverse("admin:planning_activity_change", args=[other.pk]))
+    assert page.status_code == 200  # focal points see the whole plan...
+    assert 'name="_save"' not in page.content.decode()  # ...read-only
+    data = change_post_data(client, activity_of("mps"), status=ActivityStatus.OFF_TRACK, change_reason="x")
+    response = client.post(reverse("admin:planning_activity_change", args=[other.pk]), data)
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.status != ActivityStatus.OFF_TRACK
+
+
+def test_focal_point_cannot_give_an_activity_to_another_agency(demo_data, client):
+    activity = activity_of("mps")
+    mod = Organisation.objects.get(code="mod")
+    client.login(username="focal.mps", password="demo-password")
+    data = change_post_data(client, activity, lead_agency=mod.pk, change_reason="x")
+    response = client.post(reverse("admin:planning_activity_change", args=[activity.pk]), data)
+    assert response.status_code == 200
+    assert "lead_agency" in response.context["adminform"].form.errors
+    activity.refresh_from_db()
+    assert activity.lead_agency.code == "mps"
+
+
+def test_focal_point_cannot_delete_other_agencys_rows(demo_data, client):
+    client.login(username="focal.mps", password="demo-password")
+    other = activity_of("mod")
+    assert client.post(reverse("admin:planning_activity_delete", args=[other.pk]), {"post": "yes"}).status_code == 403
+    line = BudgetLine.objects.exclude(activity__lead_agency__code="mps").first()
+    assert client.post(reverse("admin:planning_budgetline_delete", args=[line.pk]), {"post": "yes"}).status_code == 403
+    bulk = client.post(reverse("admin:planning_activity_changelist"), {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"})
+    assert Activity.objects.filter(pk=other.pk).exists()
+    assert bulk.status_code in (200, 302)
+
+
+def test_focal_point_cannot_change_other_agencys_indicator_or_budget_line(demo_data, client):
+    client.login(username="focal.mps", password="demo-password")
+    indicator = Indicator.objects.exclude(responsible_agency__code="mps").first()
+    assert client.post(reverse("admin:planning_indicator_change", args=[indicator.pk]), {"title_vi": "x"}).status_code == 403
+    line = BudgetLine.objects.exclude(activity__lead_agency__code="mps").first()
+    assert client.post(reverse("admin:planning_budgetline_change", args=[line.pk]), {"amount_vnd": "1"}).status_code == 403
+    own = Indicator.objects.filter(responsible_agency__code="mps").first()
+    page = client.get(reverse("admin:planning_indicator_change", args=[own.pk])).content.decode()
+    assert 'name="_save"' in page
+
+
+def test_focal_point_cannot_change_the_nap_itself(demo_data, client):
+    client.login(username="focal.mps", password="demo-password")
+    objective = demo_objective()
+    response = client.post(reverse("admin:planning_objective_change", args=[objective.pk]), {"title_vi": "x"})
+    assert response.status_code == 403
+
+
+def demo_objective():
+    from planning.models import Objective
+
+    return Objective.objects.order_by("code").first()
+
+
+def add_activities(count):
+    template = Activity.objects.select_related("output", "task_group", "lead_agency").first()
+    for _ in range(count):
+        ActivityFactory(output=template.output, task_group=template.task_group, lead_agency=template.lead_agency)
+
+
+@pytest.mark.parametrize("model", ["activity", "indicator", "budgetline", "indicatorperiod", "organisation", "output"])
+def test_changelist_query_count_does_not_grow_with_the_plan(demo_data, client, django_assert_max_num_queries, model):
+    client.login(username="coordinator", password="demo-password")
+    url = reverse(f"admin:planning_{model}_changelist")
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    add_activities(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_user_admin_is_not_open_to_focal_points(demo_data, client):
+    client.login(username="focal.mps", password="demo-password")
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert User.objects.filter(username="focal.mps").exists()
