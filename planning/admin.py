@@ -4,6 +4,7 @@ Focal points use the same admin: they see the whole plan and change only their o
 (roles.can_edit), checked on every object and on every POST, not only hidden in menus.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ from .models.fields import MonthFormField
 admin.site.site_header = _("NAP on Women, Peace and Security 2024–2030")
 admin.site.site_title = _("NAP WPS portal")
 admin.site.index_title = _("Plan administration")
+admin.site.site_url = None  # no public site yet (step 3)
 
 DEFAULT_REASON = _("Created")
 
@@ -68,6 +70,7 @@ class HistoryReasonMixin:
 
 class PlanModelAdmin(HistoryReasonMixin, SimpleHistoryAdmin):
     form = ReasonModelForm
+    view_on_site = False
 
     @admin.display(description=_("title"), ordering="title_vi")
     def title_display(self, obj):
@@ -266,7 +269,7 @@ class ColourStatusMixin:
 class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
-    list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap", "is_sample"]
+    list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap"]
     list_filter = [
         ("output__objective", admin.RelatedOnlyFieldListFilter),
         "task_group",
@@ -277,7 +280,6 @@ class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
     ]
     search_fields = ["code", "title_vi", "title_en", "lead_agency__acronym", "lead_agency__name_vi"]
     autocomplete_fields = ["output", "lead_agency", "partner_agencies", "supporting_partners", "provinces", "subtask"]
-    filter_horizontal = ["means", "delivery_plans"]
     ordering = ["plan", "code"]
     inlines = [BudgetLineInline]
     fieldsets = [
@@ -287,6 +289,11 @@ class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
         (_("Timeline (months)"), {"fields": [("planned_start", "planned_end"), ("actual_start", "actual_end")]}),
         (_("Progress"), {"fields": ["status", "progress", "status_justification_vi", "status_justification_en"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("means", "delivery_plans"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("lead_agency")

@@ -20,7 +20,7 @@ def test_coordinator_changes_an_activitys_status_and_sees_it_in_the_history(demo
     page.fill("#searchbar", "2.2.2")
     page.press("#searchbar", "Enter")
     assert "[Mẫu] Giáo dục kỹ năng sống" in page.locator("#result_list").inner_text()
-    page.click("#result_list th a:text-is(\"2.2.2\")")
+    page.click('#result_list th a:text-is("2.2.2")')
 
     page.select_option("#id_status", ActivityStatus.AT_RISK)
     page.fill("#id_status_justification_vi", "Chưa thống nhất được chương trình với các trường.")
