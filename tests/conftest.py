@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from planning.management.commands.load_demo_data import REFERENCE_FIXTURES
+from planning.demo import REFERENCE_FIXTURES
 
 
 @pytest.fixture(autouse=True)

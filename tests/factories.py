@@ -206,3 +206,81 @@ class DisaggregatedValueFactory(factory.django.DjangoModelFactory):
     kind = ValueKind.ACTUAL
     disaggregation = factory.SubFactory(DisaggregationFactory)
     category = "female"
+
+
+# Events -----------------------------------------------------------------------------------------
+
+from events.models import Attendance, Event, EventType, Feedback, Participation, Person, Sector, Session, Sex  # noqa: E402
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A three-day workshop; pass `managers=[user]` to make someone its organising staff."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"event-{n}")
+    type = EventType.WORKSHOP
+    title_vi = factory.Sequence(lambda n: f"Hội thảo {n}")
+    title_en = factory.Sequence(lambda n: f"Workshop {n}")
+    start_date = datetime.date(2025, 3, 10)
+    end_date = datetime.date(2025, 3, 12)
+    venue_vi = "Hà Nội"
+
+    @factory.post_generation
+    def organisers(self, create, extracted, **kwargs):
+        if create:
+            self.organisers.set(extracted or [OrganisationFactory()])
+
+    @factory.post_generation
+    def managers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.managers.set(extracted)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    day = factory.LazyAttribute(lambda o: o.event.start_date)
+    start_time = datetime.time(8, 30)
+    end_time = datetime.time(10, 0)
+    title_vi = "Khai mạc"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Hồng {n}")
+    sex = Sex.FEMALE
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    person = factory.SubFactory(PersonFactory)
+    sector = Sector.GOVERNMENT
+    organisation_name = "Bộ Ngoại giao"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    participation = factory.SubFactory(ParticipationFactory)
+    day = factory.LazyAttribute(lambda o: o.participation.event.start_date)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    event = factory.SubFactory(EventFactory)
+    satisfaction = 4
+    relevance = 5

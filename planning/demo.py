@@ -1,8 +1,9 @@
-"""Load the reference data and a SAMPLE delivery plan for 2024 and 2025, with demo accounts.
+"""The reference data and a SAMPLE delivery plan for 2024 and 2025, with the demo accounts.
 
-Idempotent: run it again and nothing is duplicated. Everything it adds beyond the reference
-fixtures is sample content, flagged `is_sample` and titled "[Mẫu]" / "[Sample]": none of it is a
-fact about the real plan.
+`load()` is idempotent: run it again and nothing is duplicated. Everything it adds beyond the
+reference fixtures is sample content, flagged `is_sample` and titled "[Mẫu]" / "[Sample]": none of
+it is a fact about the real plan. `manage.py load_demo_data` (in the events app, which adds the
+events on top) calls it.
 """
 
 import datetime
@@ -11,7 +12,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from planning import roles, services
@@ -127,23 +127,21 @@ def month(text: str) -> datetime.date:
     return datetime.date(int(year), int(mon), 1)
 
 
-class Command(BaseCommand):
-    help = "Load reference data, a SAMPLE delivery plan for 2024–2025 and the demo accounts (idempotent)."
+def load() -> Plan:
+    """Load the reference fixtures, the sample delivery plan and the demo accounts; return the plan."""
+    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+    with transaction.atomic():
+        plan = Plan.objects.get(code=PLAN)
+        builder = PlanDemo()
+        years = builder.delivery_plans(plan)
+        builder.outputs(plan)
+        builder.activities(plan, years)
+        builder.indicators(plan, years)
+        builder.users()
+    return plan
 
-    def handle(self, *args, **options):
-        call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
-        with transaction.atomic():
-            plan = Plan.objects.get(code=PLAN)
-            years = self.delivery_plans(plan)
-            self.outputs(plan)
-            self.activities(plan, years)
-            self.indicators(plan, years)
-            self.users()
-        self.stdout.write(self.style.SUCCESS("Reference data and the SAMPLE delivery plan are loaded."))
-        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
-        for username, group, agency, *_name in DEMO_USERS:
-            self.stdout.write(f"  {username:<12} {group} · {agency.upper()}")
 
+class PlanDemo:
     def delivery_plans(self, plan):
         settings = {
             2024: {"status": ReviewStatus.PUBLISHED, "approval_number": "MẪU-01/KH (mẫu)", "approval_date": datetime.date(2024, 9, 30)},

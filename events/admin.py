@@ -1,0 +1,53 @@
+"""Events in the admin, for coordinators. Organisers use the events pages (events/views.py)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Event, Feedback, IndicatorRule, Participation, Person, Session
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title_vi", "type", "start_date", "end_date", "province", "is_sample"]
+    list_filter = ["type", "modality", "is_sample"]
+    search_fields = ["code", "title_vi", "title_en"]
+    autocomplete_fields = ["province", "organisers", "co_organisers", "activities", "managers"]
+    inlines = [SessionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("province")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "sex", "age_band", "email", "phone", "anonymised_on"]
+    search_fields = ["full_name", "email", "phone"]
+    list_filter = ["sex", "age_band", "is_sample"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "event", "sector", "role", "status"]
+    list_filter = ["event", "sector", "role", "status"]
+    list_select_related = ["person", "event"]
+    search_fields = ["person__full_name", "person__email", "organisation_name"]
+    autocomplete_fields = ["event", "person", "organisation", "province"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["event", "satisfaction", "relevance"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+
+
+@admin.register(IndicatorRule)
+class IndicatorRuleAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "min_days"]
+    autocomplete_fields = ["indicator", "activities", "objectives"]
+    list_select_related = ["indicator"]

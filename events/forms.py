@@ -1,0 +1,168 @@
+"""Forms of the organisers' pages: input and layout only; views hand cleaned_data to services."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.forms import formset_factory, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from planning.models import Activity, Organisation, OrganisationType, Province
+
+from .models import AgeBand, Event, Role, Sector, Session, Sex
+
+
+def helper(submit_label) -> FormHelper:
+    form_helper = FormHelper()
+    form_helper.add_input(Submit("submit", submit_label))
+    return form_helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class EventForm(forms.ModelForm):
+    audience = forms.MultipleChoiceField(label=_("target audience"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Event
+        fields = [
+            "code", "type", "title_vi", "title_en", "description_vi", "description_en", "objectives_vi", "objectives_en",
+            "start_date", "end_date", "venue_vi", "venue_en", "province", "modality", "organisers", "co_organisers",
+            "audience", "activities", "certificate_min_days",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "description_vi": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "objectives_vi": forms.Textarea(attrs={"rows": 3}),
+            "objectives_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("-valid_to", "name_vi")
+        self.fields["organisers"].queryset = Organisation.objects.order_by("level", "name_vi")
+        self.fields["co_organisers"].queryset = Organisation.objects.order_by("level", "name_vi")
+        self.fields["activities"].queryset = Activity.objects.select_related("plan").order_by("code")
+        self.helper = helper(_("Save"))
+
+
+SessionFormSet = inlineformset_factory(
+    Event, Session, fields=["day", "start_time", "end_time", "title_vi", "title_en", "speakers", "facilitators"], extra=3, can_delete=True,
+    widgets={"day": DateInput, "start_time": forms.TimeInput(attrs={"type": "time"}), "end_time": forms.TimeInput(attrs={"type": "time"})},
+)  # fmt: skip
+
+
+class RegistrationForm(forms.Form):
+    """One person at one event: who they are and who they come as."""
+
+    full_name = forms.CharField(label=_("full name"), max_length=200)
+    sex = forms.ChoiceField(label=_("sex"), choices=Sex.choices)
+    age_band = forms.ChoiceField(label=_("age band"), choices=[("", "---------"), *AgeBand.choices], required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.order_by("level", "name_vi"), required=False)
+    organisation_name = forms.CharField(label=_("organisation (as written)"), max_length=255, required=False)
+    organisation_type = forms.TypedChoiceField(
+        label=_("organisation type (IATI)"), choices=[("", "---------"), *OrganisationType.choices], coerce=int, empty_value=None, required=False
+    )
+    sector = forms.ChoiceField(label=_("sector"), choices=Sector.choices)
+    position = forms.CharField(label=_("position"), max_length=200, required=False)
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.PARTICIPANT)
+    consent_data = forms.BooleanField(label=_("consents to data processing"), required=False)
+    consent_photos = forms.BooleanField(label=_("consents to photos"), required=False)
+    consent_follow_up = forms.BooleanField(label=_("consents to follow-up"), required=False)
+    accessibility_needs = forms.CharField(label=_("accessibility needs"), max_length=300, required=False)
+    same_person = forms.BooleanField(
+        label=_("This is the same person as the existing record shown above"), required=False,
+        help_text=_("Tick only when you are sure: their events are then counted as one person's."),
+    )  # fmt: skip
+
+    PERSON_FIELDS = ("full_name", "sex", "age_band", "email", "phone")
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.match = None
+        self.fields["province"].queryset = Province.objects.valid_between(event.start_date, event.end_date).order_by("name_vi")
+        self.helper = helper(_("Register"))
+
+    def clean(self):
+        from .services import person_matches
+
+        cleaned = super().clean()
+        if not cleaned.get("organisation") and not cleaned.get("organisation_name"):
+            self.add_error("organisation_name", _("Choose an organisation or write its name."))
+        matches = person_matches(email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
+        self.match = matches.first()
+        if self.match is not None:
+            if self.event.participations.filter(person=self.match).exists():
+                self.add_error("email", _("%(name)s is already registered for this event.") % {"name": self.match})
+            elif not cleaned.get("same_person"):
+                self.add_error(
+                    "same_person",
+                    _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.") % {"name": self.match},
+                )
+        return cleaned
+
+    def person_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.PERSON_FIELDS}
+
+    def participation_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in (*self.PERSON_FIELDS, "same_person")}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(_("Preview"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx): use the template."))
+        return upload
+
+
+class ScoreForm(forms.Form):
+    participation = forms.IntegerField(widget=forms.HiddenInput)
+    pre_test_score = forms.DecimalField(label=_("pre-test (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+    post_test_score = forms.DecimalField(label=_("post-test (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+
+
+ScoreFormSet = formset_factory(ScoreForm, extra=0)
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(label=_("satisfaction (1–5)"), choices=[(n, n) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
+    relevance = forms.TypedChoiceField(label=_("relevance (1–5)"), choices=[(n, n) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
+    comments = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(_("Save feedback"))
+
+
+class FiguresFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, empty_value=None)
+    type = forms.ChoiceField(label=_("type"), choices=[("", _("All types")), *Event._meta.get_field("type").choices], required=False)
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.order_by("name_vi"), required=False)
+    objective = forms.ModelChoiceField(label=_("linked objective"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from planning.models import Objective
+
+        super().__init__(*args, **kwargs)
+        years = sorted({day.year for day in Event.objects.dates("start_date", "year")}, reverse=True)
+        self.fields["year"].choices = [("", _("All years")), *[(year, year) for year in years]]
+        self.fields["objective"].queryset = Objective.objects.order_by("plan", "order")

@@ -1,0 +1,183 @@
+"""Reads of events: who may see whom, the figures of one event or many, and the public view.
+
+Pages, exports and the indicators computed from events call these, so a figure is counted one way
+everywhere. A person is counted once however many days and events they came to; their sector,
+province and role are those of their latest counted participation.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
+
+from .models import Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role
+
+SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
+DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
+
+
+def visible_events(user) -> QuerySet:
+    """Events whose personal data `user` may see: coordinators all, organising staff their own."""
+    return Event.objects.managed_by(user)
+
+
+def participations_of(user) -> QuerySet:
+    return Participation.objects.filter(event__in=visible_events(user))
+
+
+def counted_participations(participations: QuerySet | None = None, *, min_days: int = 1, roles=(Role.PARTICIPANT,)) -> QuerySet:
+    """Participations of people who came on at least `min_days` days (cancelled ones never count)."""
+    participations = Participation.objects.all() if participations is None else participations
+    participations = participations.exclude(status=RegistrationStatus.CANCELLED)
+    if roles:
+        participations = participations.filter(role__in=roles)
+    return participations.annotate(days_present=Count("attendances__day", distinct=True)).filter(days_present__gte=min_days)
+
+
+@dataclass
+class PeopleFigures:
+    total: int = 0
+    by: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def public(self) -> "PeopleFigures":
+        """The same figures with every group under five people shown as '< 5'."""
+        return PeopleFigures(
+            total=suppress(self.total), by={dimension: {key: suppress(value) for key, value in counts.items()} for dimension, counts in self.by.items()}
+        )
+
+
+def suppress(count: int):
+    return f"< {SMALL_GROUP}" if 0 < count < SMALL_GROUP else count
+
+
+def people_figures(participations: QuerySet) -> PeopleFigures:
+    """Unique people among some participations, by sex, sector, province, role and age band."""
+    rows = participations.order_by("event__start_date", "pk").values(
+        "person_id", "person__sex", "person__age_band", "sector", "province__code", "role"
+    )  # fmt: skip
+    latest = {row["person_id"]: row for row in rows}  # later participations overwrite earlier ones
+    keys = {"sex": "person__sex", "sector": "sector", "province": "province__code", "role": "role", "age_band": "person__age_band"}
+    return PeopleFigures(
+        total=len(latest),
+        by={dimension: dict(Counter(row[key] or "unknown" for row in latest.values()).most_common()) for dimension, key in keys.items()},
+    )
+
+
+@dataclass
+class DayAttendance:
+    day: object
+    present: int
+    expected: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.present, self.expected)
+
+
+def percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def attendance_by_day(event: Event) -> list[DayAttendance]:
+    expected = event.participations.exclude(status=RegistrationStatus.CANCELLED).count()
+    present = dict(
+        Attendance.objects.filter(participation__event=event).values("day").annotate(people=Count("participation", distinct=True)).values_list("day", "people")
+    )
+    return [DayAttendance(day=day, present=present.get(day, 0), expected=expected) for day in event.days]
+
+
+@dataclass
+class KnowledgeGain:
+    pairs: int
+    mean_pre: Decimal | None
+    mean_post: Decimal | None
+    improved: int
+
+    @property
+    def mean_gain(self) -> Decimal | None:
+        if self.mean_pre is None or self.mean_post is None:
+            return None
+        return self.mean_post - self.mean_pre
+
+    @property
+    def improved_share(self) -> Decimal | None:
+        return percent(self.improved, self.pairs)
+
+
+def knowledge_gain(participations: QuerySet) -> KnowledgeGain:
+    """Paired pre/post tests: only people with both scores count."""
+    paired = participations.filter(pre_test_score__isnull=False, post_test_score__isnull=False)
+    figures = paired.aggregate(
+        pairs=Count("pk"), mean_pre=Avg("pre_test_score"), mean_post=Avg("post_test_score"),
+        improved=Count("pk", filter=Q(post_test_score__gt=F("pre_test_score"))),
+    )  # fmt: skip
+
+    def rounded(value):
+        return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    return KnowledgeGain(pairs=figures["pairs"], mean_pre=rounded(figures["mean_pre"]), mean_post=rounded(figures["mean_post"]), improved=figures["improved"])
+
+
+@dataclass
+class Satisfaction:
+    responses: int
+    satisfaction: Decimal | None
+    relevance: Decimal | None
+
+
+def satisfaction(events: QuerySet) -> Satisfaction:
+    figures = Feedback.objects.filter(event__in=events).aggregate(responses=Count("pk"), satisfaction=Avg("satisfaction"), relevance=Avg("relevance"))
+
+    def rounded(value):
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    return Satisfaction(responses=figures["responses"], satisfaction=rounded(figures["satisfaction"]), relevance=rounded(figures["relevance"]))
+
+
+def filter_events(events: QuerySet, *, year=None, type=None, province=None, objective=None) -> QuerySet:
+    """The filters of the figures pages: year, type, province (as held) and linked objective."""
+    if year:
+        events = events.filter(start_date__year=year)
+    if type:
+        events = events.filter(type=type)
+    if province:
+        events = events.filter(province=province)
+    if objective:
+        events = events.filter(activities__output__objective=objective)
+    return events.distinct()
+
+
+@dataclass
+class EventFigures:
+    people: PeopleFigures
+    knowledge: KnowledgeGain
+    satisfaction: Satisfaction
+    events: int
+
+
+def event_figures(events: QuerySet, *, min_days: int = 1) -> EventFigures:
+    """Figures across some events: unique people trained, learning, satisfaction."""
+    participations = counted_participations(Participation.objects.filter(event__in=events), min_days=min_days)
+    return EventFigures(
+        people=people_figures(participations),
+        knowledge=knowledge_gain(Participation.objects.filter(event__in=events).exclude(status=RegistrationStatus.CANCELLED)),
+        satisfaction=satisfaction(events),
+        events=events.count(),
+    )
+
+
+def certificate_recipients(event: Event) -> QuerySet:
+    """Everyone (any role) present on at least the event's certificate number of days."""
+    return (
+        counted_participations(event.participations.all(), min_days=event.certificate_min_days, roles=())
+        .select_related("person", "organisation")
+        .order_by("person__full_name")
+    )
+
+
+def anonymisable_people(*, before) -> QuerySet:
+    """People not yet anonymised whose last event ended before `before`."""
+    return Person.objects.filter(anonymised_on__isnull=True).annotate(last_event_end=Max("participations__event__end_date")).filter(last_event_end__lt=before)

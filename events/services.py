@@ -1,0 +1,215 @@
+"""Writes of events. Every one validates, runs in one transaction, and keeps the indicators that
+are computed from attendance up to date."""
+
+import datetime
+import re
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planning import roles
+from planning import services as planning_services
+from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
+
+from . import selectors
+from .models import Attendance, Event, Feedback, IndicatorRule, Participation, Person, Role
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, a leading +84 read as 0: '+84 912 345 678' and '0912345678' are the same phone."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("84") and (phone or "").strip().startswith("+"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def person_matches(*, email: str = "", phone: str = "") -> QuerySet:
+    """People who may be the same human: same e-mail (any case) or same phone."""
+    conditions = Q(pk__in=[])
+    if email:
+        conditions |= Q(email__iexact=email.strip())
+    phone = normalise_phone(phone)
+    if phone:
+        conditions |= Q(phone=phone)
+    return Person.objects.filter(conditions).filter(anonymised_on__isnull=True)
+
+
+def check_manages(user, event: Event) -> None:
+    if user is not None and not Event.objects.managed_by(user).filter(pk=event.pk).exists():
+        raise PermissionDenied("Only the event's organising staff and coordinators may change its participants.")
+
+
+def event_create(*, user, organisers: Iterable, co_organisers: Iterable = (), activities: Iterable = (), **fields) -> Event:
+    """Create an event; its creator is one of its organising staff."""
+    with transaction.atomic():
+        event = Event(**fields)
+        event.full_clean()
+        event._history_user = user
+        event.save()
+        event.organisers.set(organisers)
+        event.co_organisers.set(co_organisers)
+        event.activities.set(activities)
+        if user is not None:
+            event.managers.add(user)
+    return event
+
+
+@transaction.atomic
+def participant_register(*, event: Event, user, person: Person | None = None, person_fields: dict | None = None, **participation_fields) -> Participation:
+    """Register someone: an existing person, or a new one from `person_fields`."""
+    check_manages(user, event)
+    if person is None:
+        person_fields = dict(person_fields or {})
+        person_fields["phone"] = normalise_phone(person_fields.get("phone", ""))
+        person = Person(**person_fields)
+        person.full_clean()
+        person.save()
+    participation = Participation(event=event, person=person, **participation_fields)
+    participation.full_clean()
+    participation._history_user = user
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, duplicate: Person, user) -> Person:
+    """Move the duplicate's participations to `keep`, then delete the duplicate. Deliberate only."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("A person cannot be merged with themselves."))
+    for participation in duplicate.participations.select_related("event"):
+        check_manages(user, participation.event)
+        if keep.participations.filter(event=participation.event).exists():
+            raise ValidationError(_("Both records attended %(event)s: resolve that first.") % {"event": participation.event})
+    duplicate.participations.update(person=keep)
+    for field in ("email", "phone", "age_band", *Person.WG_FIELDS):
+        if not getattr(keep, field) and getattr(duplicate, field):
+            setattr(keep, field, getattr(duplicate, field))
+    keep.save()
+    duplicate.delete()
+    return keep
+
+
+def attendance_set(*, participation: Participation, day: datetime.date, present: bool, user) -> bool:
+    """Mark someone present (or not) on a day of their event; recomputes indicators fed by events."""
+    event = participation.event
+    check_manages(user, event)
+    if day not in event.days:
+        raise ValidationError(_("%(day)s is not a day of this event.") % {"day": day.strftime("%d/%m/%Y")})
+    with transaction.atomic():
+        if present:
+            Attendance.objects.get_or_create(participation=participation, day=day, session=None, defaults={"checked_in_by": user})
+        else:
+            Attendance.objects.filter(participation=participation, day=day).delete()
+    return present
+
+
+@transaction.atomic
+def scores_record(*, participation: Participation, user, pre_test_score=None, post_test_score=None) -> Participation:
+    check_manages(user, participation.event)
+    participation.pre_test_score = pre_test_score
+    participation.post_test_score = post_test_score
+    participation.full_clean()
+    participation._history_user = user
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def feedback_record(*, event: Event, user, satisfaction: int, relevance: int, comments: str = "", participation: Participation | None = None) -> Feedback:
+    check_manages(user, event)
+    feedback = Feedback(event=event, participation=participation, satisfaction=satisfaction, relevance=relevance, comments=comments)
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+def rule_participations(rule: IndicatorRule, year: int) -> QuerySet:
+    """The participations an indicator rule counts in a year."""
+    events = Event.objects.filter(start_date__year=year)
+    if rule.event_types:
+        events = events.filter(type__in=rule.event_types)
+    activities, objectives = list(rule.activities.all()), list(rule.objectives.all())
+    if activities or objectives:
+        events = events.filter(Q(activities__in=activities) | Q(activities__output__objective__in=objectives)).distinct()
+    participations = Participation.objects.filter(event__in=events)
+    if rule.sectors:
+        participations = participations.filter(sector__in=rule.sectors)
+    return selectors.counted_participations(participations, min_days=rule.min_days, roles=rule.roles or (Role.PARTICIPANT,))
+
+
+def indicator_recompute(rule: IndicatorRule) -> None:
+    """Write the rule's indicator actual for every year of its plan that has a delivery plan."""
+    indicator = rule.indicator
+    dimensions = {d.code: d for d in Disaggregation.objects.filter(code__in=("sex", "sector"))}
+    for delivery_plan in indicator.plan.delivery_plans.all():
+        figures = selectors.people_figures(rule_participations(rule, delivery_plan.year))
+        existing = IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan=delivery_plan).first()
+        if figures.total == 0 and existing is None:
+            continue
+        period = planning_services.indicator_period_set(
+            indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason="Computed from event attendance"
+        )
+        DisaggregatedValue.objects.filter(period=period, kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()).delete()
+        DisaggregatedValue.objects.bulk_create(
+            DisaggregatedValue(period=period, kind=ValueKind.ACTUAL, disaggregation=dimensions[code], category=category, value=count)
+            for code in dimensions
+            for category, count in figures.by[code].items()
+        )
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def recompute_once():
+    """Inside this block attendance changes do not recompute indicators one by one: once at the end."""
+    if getattr(_deferred, "active", False):
+        yield
+        return
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+    indicators_recompute()
+
+
+def indicators_recompute() -> None:
+    """Recompute the indicators fed by events (all of them: there are few rules)."""
+    if getattr(_deferred, "active", False):
+        return
+    for rule in IndicatorRule.objects.select_related("indicator__plan").prefetch_related("activities", "objectives"):
+        indicator_recompute(rule)
+
+
+@transaction.atomic
+def participants_anonymise(*, before: datetime.date) -> int:
+    """Remove names and contacts of people whose last event ended before `before`.
+
+    Sex, age band, disability answers and every participation and attendance stay, so the counts
+    that indicators use do not change. Returns how many people were anonymised.
+    """
+    people = selectors.anonymisable_people(before=before)
+    today = timezone.localdate()
+    count = 0
+    for person in people:
+        person.full_name = _("Anonymised person #%(id)s") % {"id": person.pk}
+        person.email = ""
+        person.phone = ""
+        person.anonymised_on = today
+        person.save(update_fields=["full_name", "email", "phone", "anonymised_on"])
+        person.participations.update(position="", accessibility_needs="", consent_follow_up=False, consent_photos=False)
+        Participation.history.filter(person_id=person.pk).update(position="", accessibility_needs="")
+        count += 1
+    return count
+
+
+def may_organise(user) -> bool:
+    """Organisers and coordinators may create events."""
+    return user.is_authenticated and user.is_active and (roles.is_coordinator(user) or user.groups.filter(name=roles.ORGANISERS).exists())

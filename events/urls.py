@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event-list"),
+    path("new/", views.event_create, name="event-create"),
+    path("figures/", views.figures, name="figures"),
+    path("<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("<int:pk>/edit/", views.EventUpdateView.as_view(), name="event-update"),
+    path("<int:pk>/agenda/", views.agenda_edit, name="agenda-edit"),
+    path("<int:pk>/participants/", views.participant_list, name="participant-list"),
+    path("<int:pk>/participants/new/", views.participant_create, name="participant-create"),
+    path("<int:pk>/participants/import/", views.participant_import, name="participant-import"),
+    path("<int:pk>/participants/import/apply/", views.participant_import_apply, name="participant-import-apply"),
+    path("<int:pk>/participants/template.xlsx", views.import_template, name="import-template"),
+    path("<int:pk>/participants.xlsx", views.participant_export, name="participant-export"),
+    path("<int:pk>/check-in/<str:day>/", views.checkin, name="checkin"),
+    path("<int:pk>/scores/", views.scores_edit, name="scores-edit"),
+    path("<int:pk>/feedback/new/", views.feedback_create, name="feedback-create"),
+    path("<int:pk>/sign-in/<str:day>.pdf", views.sign_in_sheet, name="sign-in-sheet"),
+    path("<int:pk>/certificates.pdf", views.certificates, name="certificates"),
+    path("<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
+    path("<int:pk>/report.xlsx", views.report_xlsx, name="report-xlsx"),
+]

@@ -1,0 +1,295 @@
+"""The organisers' pages. Every view fetches its event through Event.objects.managed_by(user): the
+event's organising staff and coordinators get it, anyone else a 404. Changes are POST only."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, UpdateView
+
+from napwps.exporting import pdf_response, xlsx_response
+
+from . import exports, importing, selectors, services
+from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, RegistrationForm, ScoreFormSet, SessionFormSet
+from .models import Event, Participation, RegistrationStatus
+
+
+def managed_event(request, pk) -> Event:
+    return get_object_or_404(Event.objects.managed_by(request.user), pk=pk)
+
+
+def event_day(event: Event, day: str) -> datetime.date:
+    try:
+        parsed = datetime.date.fromisoformat(day)
+    except ValueError as error:
+        raise Http404 from error
+    if parsed not in event.days:
+        raise Http404
+    return parsed
+
+
+class ManagedEventMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return Event.objects.managed_by(self.request.user)
+
+
+class EventListView(ManagedEventMixin, ListView):
+    template_name = "events/event_list.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("province")
+            .annotate(registered=Count("participations", filter=~Q(participations__status=RegistrationStatus.CANCELLED), distinct=True))
+            .order_by("-start_date")
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, may_organise=services.may_organise(self.request.user))
+
+
+class EventDetailView(ManagedEventMixin, DetailView):
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province").prefetch_related("organisers", "co_organisers", "activities", "sessions")
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        return super().get_context_data(
+            **kwargs,
+            figures=selectors.event_figures(Event.objects.filter(pk=event.pk)),
+            attendance=selectors.attendance_by_day(event),
+            certificate_count=selectors.certificate_recipients(event).count(),
+        )
+
+
+@login_required
+def event_create(request):
+    if not services.may_organise(request.user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            event = services.event_create(
+                user=request.user, organisers=data.pop("organisers"), co_organisers=data.pop("co_organisers"), activities=data.pop("activities"), **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The event is created. Add its agenda next."))
+            return redirect("events:agenda-edit", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form})
+
+
+class EventUpdateView(ManagedEventMixin, UpdateView):
+    form_class = EventForm
+    template_name = "events/event_form.html"
+    context_object_name = "event"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            form.instance._history_user = self.request.user
+            response = super().form_valid(form)
+        messages.success(self.request, _("Saved."))
+        return response
+
+
+@login_required
+def agenda_edit(request, pk):
+    event = managed_event(request, pk)
+    formset = SessionFormSet(request.POST or None, instance=event)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, _("The agenda is saved."))
+        return redirect(event)
+    return render(request, "events/agenda_form.html", {"event": event, "formset": formset})
+
+
+@login_required
+def participant_list(request, pk):
+    event = managed_event(request, pk)
+    query = request.GET.get("q", "").strip()
+    participations = (
+        event.participations.select_related("person", "organisation", "province")
+        .annotate(days_present=Count("attendances__day", distinct=True))
+        .order_by("person__full_name")
+    )
+    if query:
+        participations = participations.filter(
+            Q(person__full_name__icontains=query) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query)
+        )
+    return render(request, "events/participant_list.html", {"event": event, "participations": participations, "q": query})
+
+
+@login_required
+def participant_create(request, pk):
+    event = managed_event(request, pk)
+    form = RegistrationForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_register(
+                event=event, user=request.user, person=form.match, person_fields=None if form.match else form.person_fields(), **form.participation_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["full_name"]})
+            return redirect("events:participant-create" if "another" in request.POST else "events:participant-list", pk=event.pk)
+    return render(request, "events/participant_form.html", {"event": event, "form": form})
+
+
+IMPORT_SESSION_KEY = "events-import-{pk}"
+
+
+@login_required
+def participant_import(request, pk):
+    """Upload a workbook and see, row by row, what would happen. Nothing is saved here."""
+    event = managed_event(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = importing.preview(event, form.cleaned_data["file"])
+        request.session[IMPORT_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
+    return render(request, "events/participant_import.html", {"event": event, "form": form, "preview": preview})
+
+
+@login_required
+@require_POST
+def participant_import_apply(request, pk):
+    event = managed_event(request, pk)
+    stored = request.session.get(IMPORT_SESSION_KEY.format(pk=event.pk))
+    if stored is None:
+        messages.error(request, _("Upload the file again: the preview has expired."))
+        return redirect("events:participant-import", pk=event.pk)
+    preview = importing.ImportPreview.from_dict(stored)
+    try:
+        result = importing.apply(event, preview, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:participant-import", pk=event.pk)
+    del request.session[IMPORT_SESSION_KEY.format(pk=event.pk)]
+    messages.success(request, _("Imported: %(result)s.") % {"result": result})
+    return redirect("events:participant-list", pk=event.pk)
+
+
+@login_required
+def import_template(request, pk):
+    event = managed_event(request, pk)
+    return xlsx_response(f"{event.code}-participants-template.xlsx", importing.template_workbook())
+
+
+@login_required
+def participant_export(request, pk):
+    event = managed_event(request, pk)
+    return xlsx_response(f"{event.code}-participants.xlsx", exports.participant_list(event))
+
+
+@login_required
+def checkin(request, pk, day):
+    """A phone-sized list of the day's people: search by name, one tap to mark present."""
+    event = managed_event(request, pk)
+    day = event_day(event, day)
+    if request.method == "POST":
+        participation = get_object_or_404(event.participations, pk=request.POST.get("participation"))
+        present = request.POST.get("present") == "1"
+        services.attendance_set(participation=participation, day=day, present=present, user=request.user)
+        if present:
+            messages.success(request, _("%(name)s: present.") % {"name": participation.person})
+        else:
+            messages.info(request, _("%(name)s: no longer marked present.") % {"name": participation.person})
+        url = reverse("events:checkin", kwargs={"pk": event.pk, "day": day.isoformat()})
+        query = request.POST.get("q", "")
+        return redirect(f"{url}?q={query}" if query else url)
+    query = request.GET.get("q", "").strip()
+    participations = (
+        event.participations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("person")
+        .annotate(present=Count("attendances", filter=Q(attendances__day=day)))
+        .order_by("person__full_name")
+    )
+    if query:
+        participations = participations.filter(person__full_name__icontains=query)
+    present = Participation.objects.filter(event=event, attendances__day=day).distinct().count()
+    return render(request, "events/checkin.html", {"event": event, "day": day, "participations": participations, "q": query, "present_count": present})
+
+
+@login_required
+def scores_edit(request, pk):
+    event = managed_event(request, pk)
+    participations = list(event.participations.exclude(status=RegistrationStatus.CANCELLED).select_related("person").order_by("person__full_name"))
+    by_pk = {p.pk: p for p in participations}
+    initial = [{"participation": p.pk, "pre_test_score": p.pre_test_score, "post_test_score": p.post_test_score} for p in participations]
+    formset = ScoreFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic(), services.recompute_once():
+            for form in formset:
+                participation = by_pk.get(form.cleaned_data.get("participation"))
+                if participation is not None and form.has_changed():
+                    services.scores_record(
+                        participation=participation, user=request.user,
+                        pre_test_score=form.cleaned_data["pre_test_score"], post_test_score=form.cleaned_data["post_test_score"],
+                    )  # fmt: skip
+        messages.success(request, _("Test scores saved."))
+        return redirect(event)
+    rows = [(form, by_pk.get(form.initial.get("participation"))) for form in formset]
+    return render(request, "events/scores_form.html", {"event": event, "formset": formset, "rows": rows})
+
+
+@login_required
+def feedback_create(request, pk):
+    event = managed_event(request, pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.feedback_record(event=event, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Feedback saved. Enter the next form."))
+        return redirect("events:feedback-create", pk=event.pk)
+    return render(request, "events/feedback_form.html", {"event": event, "form": form, "responses": event.feedback.count()})
+
+
+@login_required
+def sign_in_sheet(request, pk, day):
+    event = managed_event(request, pk)
+    day = event_day(event, day)
+    return pdf_response(f"{event.code}-sign-in-{day.isoformat()}.pdf", exports.sign_in_sheet(event, day, request))
+
+
+@login_required
+def certificates(request, pk):
+    event = managed_event(request, pk)
+    return pdf_response(f"{event.code}-certificates.pdf", exports.certificates(event, request))
+
+
+@login_required
+def report_pdf(request, pk):
+    event = managed_event(request, pk)
+    return pdf_response(f"{event.code}-report.pdf", exports.event_report_pdf(event, request))
+
+
+@login_required
+def report_xlsx(request, pk):
+    event = managed_event(request, pk)
+    return xlsx_response(f"{event.code}-report.xlsx", exports.event_report_xlsx(event))
+
+
+@login_required
+def figures(request):
+    """Figures across the events this user may see, filterable by year, type, province and objective."""
+    form = FiguresFilterForm(request.GET or None)
+    events = selectors.visible_events(request.user)
+    if form.is_valid():
+        events = selectors.filter_events(events, **form.cleaned_data)
+    return render(request, "events/figures.html", {"form": form, "figures": selectors.event_figures(events), "events": events.order_by("-start_date")})
