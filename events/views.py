@@ -182,7 +182,11 @@ def participant_import_apply(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("events:participant-import", pk=event.pk)
     del request.session[IMPORT_SESSION_KEY.format(pk=event.pk)]
-    messages.success(request, _("Imported: %(result)s.") % {"result": result})
+    messages.success(
+        request,
+        _("%(registered)s people registered (%(created)s new, %(matched)s already known); %(skipped)s duplicate rows skipped.")
+        % {"registered": result.registered, "created": result.created, "matched": result.matched, "skipped": result.skipped},
+    )
     return redirect("events:participant-list", pk=event.pk)
 
 

@@ -8,6 +8,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    # path("events/", include("events.urls")),  # enabled once exports and importing exist
+    path("events/", include("events.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 )

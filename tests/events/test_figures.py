@@ -1,0 +1,125 @@
+"""Counting people trained: unique people across days and events, learning, satisfaction."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from events import selectors
+from events.models import Event, Participation, RegistrationStatus, Role, Sector, Sex
+from tests.factories import AttendanceFactory, EventFactory, FeedbackFactory, ParticipationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def attend(participation, *days):
+    for day in days:
+        AttendanceFactory(participation=participation, day=day)
+
+
+def test_a_person_is_counted_once_however_many_days_and_events_they_came_to():
+    first, second = EventFactory(), EventFactory(start_date=datetime.date(2025, 6, 2), end_date=datetime.date(2025, 6, 3))
+    hoa, nam = PersonFactory(sex=Sex.FEMALE), PersonFactory(sex=Sex.MALE)
+    attend(ParticipationFactory(event=first, person=hoa), *first.days)
+    attend(ParticipationFactory(event=second, person=hoa), *second.days)
+    attend(ParticipationFactory(event=first, person=nam), first.start_date)
+    ParticipationFactory(event=second)  # registered, never came
+
+    figures = selectors.people_figures(selectors.counted_participations(Participation.objects.all()))
+
+    assert figures.total == 2
+    assert figures.by["sex"] == {Sex.FEMALE: 1, Sex.MALE: 1}
+
+
+def test_sector_and_role_come_from_the_latest_participation():
+    first, later = EventFactory(), EventFactory(start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2025, 9, 1))
+    person = PersonFactory()
+    attend(ParticipationFactory(event=first, person=person, sector=Sector.NGO), first.start_date)
+    attend(ParticipationFactory(event=later, person=person, sector=Sector.ACADEMIA), later.start_date)
+
+    figures = selectors.people_figures(selectors.counted_participations())
+
+    assert figures.by["sector"] == {Sector.ACADEMIA: 1}
+
+
+def test_minimum_days_cancelled_registrations_and_roles_decide_who_counts():
+    event = EventFactory()
+    full, one_day = ParticipationFactory(event=event), ParticipationFactory(event=event)
+    cancelled = ParticipationFactory(event=event, status=RegistrationStatus.CANCELLED)
+    speaker = ParticipationFactory(event=event, role=Role.SPEAKER)
+    attend(full, *event.days)
+    attend(one_day, event.start_date)
+    attend(cancelled, event.start_date)
+    attend(speaker, *event.days)
+
+    assert set(selectors.counted_participations(min_days=3)) == {full}
+    assert set(selectors.counted_participations(min_days=1)) == {full, one_day}
+    assert set(selectors.counted_participations(min_days=1, roles=())) == {full, one_day, speaker}
+
+
+def test_attendance_rate_per_day():
+    event = EventFactory()
+    people = [ParticipationFactory(event=event) for _ in range(4)]
+    attend(people[0], event.days[0], event.days[1])
+    attend(people[1], event.days[0])
+    ParticipationFactory(event=event, status=RegistrationStatus.CANCELLED)
+
+    rows = selectors.attendance_by_day(event)
+
+    assert [(row.present, row.expected, row.rate) for row in rows] == [(2, 4, Decimal("50.0")), (1, 4, Decimal("25.0")), (0, 4, Decimal("0.0"))]
+
+
+def test_knowledge_gain_uses_only_people_with_both_scores():
+    event = EventFactory()
+    ParticipationFactory(event=event, pre_test_score=40, post_test_score=70)
+    ParticipationFactory(event=event, pre_test_score=60, post_test_score=50)
+    ParticipationFactory(event=event, pre_test_score=90)  # no post-test: left out
+    ParticipationFactory(event=event, post_test_score=100)  # no pre-test: left out
+
+    gain = selectors.knowledge_gain(event.participations.all())
+
+    assert gain.pairs == 2
+    assert (gain.mean_pre, gain.mean_post, gain.mean_gain) == (Decimal("50.0"), Decimal("60.0"), Decimal("10.0"))
+    assert gain.improved == 1
+    assert gain.improved_share == Decimal("50.0")
+
+
+def test_satisfaction_averages_the_forms():
+    event = EventFactory()
+    FeedbackFactory(event=event, satisfaction=5, relevance=4)
+    FeedbackFactory(event=event, satisfaction=4, relevance=4)
+    FeedbackFactory(event=EventFactory(), satisfaction=1, relevance=1)  # another event
+
+    result = selectors.satisfaction(Event.objects.filter(pk=event.pk))
+
+    assert (result.responses, result.satisfaction, result.relevance) == (2, Decimal("4.50"), Decimal("4.00"))
+
+
+def test_public_figures_show_small_groups_as_less_than_five():
+    event = EventFactory()
+    for _ in range(6):
+        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE)), event.start_date)
+    for _ in range(2):
+        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.MALE)), event.start_date)
+
+    public = selectors.people_figures(selectors.counted_participations()).public()
+
+    assert public.total == 8
+    assert public.by["sex"] == {Sex.FEMALE: 6, Sex.MALE: "< 5"}
+
+
+def test_figures_filter_by_year_type_province_and_objective(reference_data):
+    from planning.models import Objective, Province, TaskGroup
+    from tests.factories import ActivityFactory, OutputFactory
+
+    objective = Objective.objects.get(code="2")
+    activity = ActivityFactory(output=OutputFactory(objective=objective), task_group=TaskGroup.objects.get(plan=objective.plan, code="2"))
+    ha_noi = Province.objects.get(code="01")
+    matching = EventFactory(type="training", province=ha_noi)
+    matching.activities.add(activity)
+    EventFactory(type="workshop", province=ha_noi)
+    EventFactory(type="training", start_date=datetime.date(2024, 5, 1), end_date=datetime.date(2024, 5, 1))
+
+    events = selectors.filter_events(Event.objects.all(), year=2025, type="training", province=ha_noi, objective=objective)
+
+    assert list(events) == [matching]

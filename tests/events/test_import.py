@@ -1,0 +1,394 @@
+"""events.importing: a participant list comes in from Excel all or nothing, people already in the
+portal are recognised, and every problem is reported by sheet, row and column."""
+
+import datetime
+import io
+import json
+import unicodedata
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from events import importing
+from events.models import AgeBand, Participation, Person, Role, Sector, Sex
+from planning.models import Organisation, OrganisationType, Province
+from tests.factories import EventFactory, ParticipationFactory, PersonFactory, UserFactory
+
+HEADERS = [column.header for column in importing.COLUMNS]
+KEYS = [column.key for column in importing.COLUMNS]
+
+
+def person_row(**values) -> list:
+    """A row in the template's column order: a valid participant unless `values` says otherwise."""
+    values = {"full_name": "Trần Thị Lan", "sex": "Nữ", "sector": "government", **values}
+    return [values.get(key) for key in KEYS]
+
+
+def upload(rows, *, headers=HEADERS, sheet="Participants", name="participants.xlsx") -> SimpleUploadedFile:
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    worksheet.append(headers)
+    for row in rows:
+        worksheet.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return SimpleUploadedFile(name, content.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def counts():
+    return Person.objects.count(), Participation.objects.count()
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(username="organiser")
+
+
+@pytest.fixture
+def event(reference_data, organiser):
+    """A workshop after the provincial reform of 1 July 2025, run by `organiser`."""
+    return EventFactory(start_date=datetime.date(2025, 8, 4), end_date=datetime.date(2025, 8, 5), managers=[organiser])
+
+
+# The template ----------------------------------------------------------------------------------
+
+
+def test_template_has_bilingual_headers_a_text_phone_column_dropdowns_and_a_guide():
+    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_workbook()))
+
+    assert workbook.sheetnames == ["Participants", "Hướng dẫn (Guide)"]
+    sheet = workbook["Participants"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[0] == "Họ và tên (Full name) *"
+    assert headers[4] == "Số điện thoại (Phone)"
+    assert len(headers) == 15
+    assert sheet["E2"].number_format == "@"
+    assert sheet["E500"].number_format == "@"
+    validated = {str(validation.sqref).split(":")[0] for validation in sheet.data_validations.dataValidation}
+    assert {"B2", "H2", "K2"} <= validated  # sex, sector, role
+    guide_text = [cell.value for row in workbook["Hướng dẫn (Guide)"].iter_rows() for cell in row if cell.value]
+    for column in importing.COLUMNS:
+        assert column.header in guide_text
+        assert column.guide_vi in guide_text
+        assert column.guide_en in guide_text
+
+
+def test_template_filled_in_with_its_own_dropdown_values_imports_cleanly(event):
+    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_workbook()))
+    guide = workbook["Hướng dẫn (Guide)"]
+    dropdown = {guide.cell(row=5, column=index).value: guide.cell(row=6, column=index).value for index in range(7, 13)}
+    sheet = workbook["Participants"]
+    typed = ["Lê Thị Mai", "Nữ", dropdown["Nhóm tuổi (Age band)"], "mai@example.org", "0912345678", "MOFA",
+             dropdown["Loại hình tổ chức (Organisation type)"], dropdown["Khối, lĩnh vực (Sector)"], "Chuyên viên", "01",
+             dropdown["Vai trò (Role)"], "có", "không", "có", ""]  # fmt: skip
+    for index, value in enumerate(typed, start=1):
+        sheet.cell(row=2, column=index, value=value)
+    content = io.BytesIO()
+    workbook.save(content)
+
+    result = importing.preview(event, SimpleUploadedFile("mau.xlsx", content.getvalue()))
+
+    assert result.errors == []
+    assert result.sheet == "Participants"
+    assert [(row.row, row.action) for row in result.rows] == [(2, "create")]
+    values = result.rows[0].values
+    assert (values["age_band"], values["organisation_type"], values["sector"], values["role"]) == (
+        AgeBand.UNDER_25, OrganisationType.GOVERNMENT, Sector.GOVERNMENT, Role.PARTICIPANT,
+    )  # fmt: skip
+
+
+# A clean file ------------------------------------------------------------------------------------
+
+
+def test_clean_file_registers_everyone_with_names_exactly_as_written(event, organiser):
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng")  # as some keyboards and Macs type it
+    file = upload([
+        person_row(full_name=decomposed, email="hong@example.org", phone="0912345678", organisation="MOFA", province="Hà Nội",
+                   consent_data="có", consent_photos="x", consent_follow_up="không", age_band="25–34"),
+        person_row(full_name="  Đặng   Văn Ước ", sex="male", phone=987654321, sector="Academia and research", province=1, role="Speaker",
+                   consent_data=1, accessibility_needs="Phiên dịch ngôn ngữ ký hiệu"),
+        person_row(full_name="Phạm Thị Thu Hà", sex="Khác", email="ha@example.org", organisation="Hội LHPN xã Tân Lập", organisation_type=22,
+                   sector="ngo", position="Chủ tịch Hội"),
+    ])  # fmt: skip
+
+    result = importing.preview(event, file)
+
+    assert result.errors == []
+    assert (result.new, result.matched, result.duplicate, result.error) == (3, 0, 0, 0)
+    assert Person.objects.count() == 0  # a preview saves nothing
+
+    outcome = importing.apply(event, result, organiser)
+
+    assert (outcome.created, outcome.matched, outcome.registered, outcome.skipped) == (3, 0, 3, 0)
+    hong = Person.objects.get(email="hong@example.org")
+    assert hong.full_name == "Nguyễn Thị Hồng"
+    assert (hong.sex, hong.age_band, hong.phone) == (Sex.FEMALE, AgeBand.FROM_25, "0912345678")
+    uoc = Person.objects.get(full_name="Đặng Văn Ước")
+    assert (uoc.sex, uoc.phone) == (Sex.MALE, "0987654321")
+    hong_there = hong.participations.get(event=event)
+    assert hong_there.organisation == Organisation.objects.get(code="mofa")
+    assert hong_there.organisation_type == OrganisationType.GOVERNMENT
+    assert hong_there.province == Province.objects.valid_on(event.start_date).get(code="01")
+    assert (hong_there.consent_data, hong_there.consent_photos, hong_there.consent_follow_up) == (True, True, False)
+    uoc_there = uoc.participations.get(event=event)
+    assert (uoc_there.sector, uoc_there.role, uoc_there.province.code, uoc_there.consent_data) == (Sector.ACADEMIA, Role.SPEAKER, "01", True)
+    ha_there = Participation.objects.get(person__full_name="Phạm Thị Thu Hà")
+    assert (ha_there.organisation, ha_there.organisation_name, ha_there.organisation_type) == (None, "Hội LHPN xã Tân Lập", OrganisationType.NATIONAL_NGO)
+    assert (ha_there.role, ha_there.position) == (Role.PARTICIPANT, "Chủ tịch Hội")
+
+
+@pytest.mark.parametrize("typed", ["0912345678", 912345678, 912345678.0, "+84 912 345 678", "0912.345.678"])
+def test_phone_keeps_its_leading_zero_whether_typed_as_text_or_as_a_number(event, organiser, typed):
+    result = importing.preview(event, upload([person_row(phone=typed)]))
+
+    assert result.errors == []
+    assert result.rows[0].values["phone"] == "0912345678"
+    importing.apply(event, result, organiser)
+    assert Person.objects.get().phone == "0912345678"
+
+
+def test_empty_rows_are_skipped_and_rows_keep_their_excel_numbers(event):
+    file = upload([person_row(full_name="Một"), [None] * 15, ["", "  ", None], person_row(full_name="Hai", sex="?")])
+
+    result = importing.preview(event, file)
+
+    assert [row.row for row in result.rows] == [2, 5]
+    assert [(error.row, error.column) for error in result.errors] == [(5, "B")]
+
+
+def test_dates_and_numbers_in_text_columns_are_converted(event):
+    file = upload([person_row(position=datetime.datetime(2025, 3, 8), full_name=12345, age_band=47, consent_photos=True, organisation_type="22")])
+
+    values = importing.preview(event, file).rows[0].values
+
+    assert values["position"] == "08/03/2025"
+    assert values["full_name"] == "12345"
+    assert values["age_band"] == AgeBand.FROM_45
+    assert values["consent_photos"] is True
+    assert values["organisation_type"] == OrganisationType.NATIONAL_NGO
+
+
+def test_columns_are_found_by_header_in_any_order_and_language(event):
+    headers = ["Sector", "Full name", "Giới tính", "Tỉnh, thành phố (Province)"]
+
+    result = importing.preview(event, upload([["ngo", "Võ Thị Sáu", "Nữ", "79"], ["ngo", "Lý Văn Tư", "nam?", "Hà Giang"]], headers=headers))
+
+    assert result.rows[0].action == "create"
+    assert result.rows[0].values["province"] == Province.objects.valid_on(event.start_date).get(code="79").pk
+    assert {(error.row, error.column, error.header) for error in result.errors} == {
+        (3, "C", "Giới tính (Sex)"),
+        (3, "D", "Tỉnh, thành phố (Province)"),
+    }
+
+
+# A file with errors ------------------------------------------------------------------------------
+
+
+def test_file_with_errors_saves_nothing_and_reports_each_error_by_sheet_row_and_column(event, organiser):
+    before = counts()
+    file = upload([
+        person_row(full_name="Đúng Người"),
+        person_row(sex="Không rõ"),
+        person_row(province="Hà Giang"),
+        person_row(email="lan@example", phone="09123abc"),
+        person_row(full_name="", sector=""),
+        person_row(age_band="trung niên", organisation_type="Công ty", role="khách mời", consent_data="có lẽ", province="Atlantis"),
+    ])  # fmt: skip
+
+    result = importing.preview(event, file)
+
+    assert result.has_errors
+    assert (result.new, result.error) == (1, 5)
+    assert [row.action for row in result.rows] == ["create", "error", "error", "error", "error", "error"]
+    assert {(error.sheet, error.row, error.column) for error in result.errors} == {
+        ("Participants", 3, "B"),
+        ("Participants", 4, "J"),
+        ("Participants", 5, "D"),
+        ("Participants", 5, "E"),
+        ("Participants", 6, "A"),
+        ("Participants", 6, "H"),
+        ("Participants", 7, "C"),
+        ("Participants", 7, "G"),
+        ("Participants", 7, "J"),
+        ("Participants", 7, "K"),
+        ("Participants", 7, "L"),
+    }
+    bad_sex = next(error for error in result.errors if error.row == 3)
+    assert bad_sex.header == "Giới tính (Sex)"
+    assert "Không rõ" in bad_sex.reason
+    assert str(bad_sex).startswith("Participants!B3 (Giới tính (Sex)): ")
+    gone = next(error for error in result.errors if error.row == 4)
+    assert "Hà Giang" in gone.reason and "04/08/2025" in gone.reason and "Tuyên Quang" in gone.reason
+    with pytest.raises(ValidationError):
+        importing.apply(event, result, organiser)
+    assert counts() == before
+
+
+def test_province_is_read_as_it_was_on_the_events_first_day(reference_data, organiser):
+    before_reform = EventFactory(start_date=datetime.date(2025, 3, 10), end_date=datetime.date(2025, 3, 11), managers=[organiser])
+
+    result = importing.preview(before_reform, upload([person_row(province="Hà Giang"), person_row(province="02")]))
+
+    assert result.errors == []
+    assert {row.values["province"] for row in result.rows} == {Province.objects.get(code="02").pk}
+
+
+def test_apply_refuses_a_preview_with_errors(event, organiser):
+    result = importing.preview(event, upload([person_row(), person_row(full_name="Sai Giới", sex="nu")]))
+    before = counts()
+
+    with pytest.raises(ValidationError):
+        importing.apply(event, result, organiser)
+    assert counts() == before
+
+
+def test_a_failure_midway_through_apply_saves_nothing(event, organiser):
+    known = PersonFactory(full_name="Hoàng Thị Nga", email="nga@example.org")
+    result = importing.preview(event, upload([person_row(full_name="Người Mới", email="moi@example.org"), person_row(email="nga@example.org")]))
+    assert [row.action for row in result.rows] == ["create", "match"]
+    ParticipationFactory(event=event, person=known)  # someone registers her between the preview and the import
+    before = counts()
+
+    with pytest.raises(ValidationError, match="Row 3"):
+        importing.apply(event, result, organiser)
+    assert counts() == before
+    assert not Person.objects.filter(email="moi@example.org").exists()
+
+
+def test_only_the_events_organising_staff_may_import(event):
+    result = importing.preview(event, upload([person_row()]))
+    stranger = UserFactory(username="stranger")
+
+    with pytest.raises(PermissionDenied):
+        importing.apply(event, result, stranger)
+    assert counts() == (0, 0)
+
+
+# Duplicates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("known", "written"),
+    [
+        ({"email": "Lan.Tran@Example.org", "phone": ""}, {"email": "lan.tran@example.org"}),
+        ({"email": "", "phone": "0912345678"}, {"phone": "+84 912 345 678"}),
+        ({"email": "", "phone": "0912345678"}, {"phone": 912345678}),
+    ],
+)
+def test_person_already_in_the_portal_is_matched_by_email_or_phone_not_created_twice(event, organiser, known, written):
+    existing = PersonFactory(full_name="Trần Thị Lan", **known)
+
+    result = importing.preview(event, upload([person_row(**written)]))
+
+    row = result.rows[0]
+    assert (row.action, row.person_id, row.person_name) == ("match", existing.pk, "Trần Thị Lan")
+    assert "Trần Thị Lan" in row.note
+    assert (result.new, result.matched) == (0, 1)
+    outcome = importing.apply(event, result, organiser)
+    assert (outcome.created, outcome.matched, outcome.registered) == (0, 1, 1)
+    assert Person.objects.count() == 1
+    assert Participation.objects.get(event=event).person == existing
+
+
+def test_person_already_registered_for_the_event_is_skipped(event, organiser):
+    registered = ParticipationFactory(event=event, person=PersonFactory(email="lan@example.org")).person
+    file = upload([person_row(email="lan@example.org"), person_row(full_name="Người Mới", email="moi@example.org")])
+
+    result = importing.preview(event, file)
+
+    assert [(row.action, row.person_id) for row in result.rows] == [("duplicate", registered.pk), ("create", None)]
+    assert not result.has_errors
+    outcome = importing.apply(event, result, organiser)
+    assert (outcome.created, outcome.registered, outcome.skipped, outcome.skipped_rows) == (1, 1, 1, [2])
+    assert event.participations.count() == 2
+
+
+def test_same_person_twice_in_the_file_is_registered_once(event, organiser):
+    file = upload([
+        person_row(full_name="Bùi Thị Xuân", email="xuan@example.org", phone="0911111111"),
+        person_row(full_name="Người Khác", email="khac@example.org"),
+        person_row(full_name="Bùi Thị Xuân", email="XUAN@example.org"),
+        person_row(full_name="Bùi T. Xuân", phone="+84 911 111 111"),
+    ])  # fmt: skip
+
+    result = importing.preview(event, file)
+
+    assert [(row.action, row.duplicate_of_row) for row in result.rows] == [("create", None), ("create", None), ("duplicate", 2), ("duplicate", 2)]
+    outcome = importing.apply(event, result, organiser)
+    assert (outcome.created, outcome.skipped, outcome.skipped_rows) == (2, 2, [4, 5])
+    assert Person.objects.filter(email="xuan@example.org").count() == 1
+
+
+def test_two_rows_matching_the_same_known_person_register_them_once(event, organiser):
+    known = PersonFactory(email="nga@example.org", phone="0922222222")
+
+    result = importing.preview(event, upload([person_row(email="nga@example.org"), person_row(phone="0922222222")]))
+
+    assert [(row.action, row.person_id) for row in result.rows] == [("match", known.pk), ("duplicate", known.pk)]
+    assert importing.apply(event, result, organiser).registered == 1
+
+
+# Bad files ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("participants.csv", "Họ và tên,Giới tính\nNguyễn Thị Hồng,Nữ\n".encode()),
+        ("participants.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
+        ("participants.xlsx", b""),
+        ("participants.xlsx", b"PK\x03\x04 not really a zip"),
+    ],
+)
+def test_a_file_that_is_not_an_excel_workbook_gives_a_file_error_not_an_exception(event, name, content):
+    result = importing.preview(event, SimpleUploadedFile(name, content))
+
+    assert result.rows == []
+    assert result.has_errors
+    assert len(result.errors) == 1
+    assert result.errors[0].row is None
+    assert ".xlsx" in result.errors[0].reason
+
+
+def test_a_workbook_without_the_templates_header_row_gives_a_file_error(event):
+    result = importing.preview(event, upload([["Nguyễn Thị Hồng", "Nữ"]], headers=["Tên", "Giới"], sheet="Sheet1"))
+
+    assert result.rows == []
+    [error] = result.errors
+    assert (error.sheet, error.row) == ("Sheet1", 1)
+    assert "Họ và tên (Full name)" in error.reason and "Khối, lĩnh vực (Sector)" in error.reason
+
+
+def test_a_template_with_no_participants_gives_a_file_error(event):
+    result = importing.preview(event, SimpleUploadedFile("mau.xlsx", importing.template_workbook()))
+
+    assert result.rows == []
+    assert len(result.errors) == 1
+
+
+# Keeping the preview between requests ----------------------------------------------------------
+
+
+def test_preview_survives_a_json_round_trip_and_can_then_be_applied(event, organiser):
+    PersonFactory(email="nga@example.org")
+    result = importing.preview(event, upload([person_row(full_name="Đặng Văn Ước", phone=912345678, province="Hà Nội"), person_row(email="nga@example.org")]))
+
+    restored = importing.ImportPreview.from_dict(json.loads(json.dumps(result.to_dict())))
+
+    assert restored == result
+    assert restored.to_dict()["counts"] == {"new": 1, "matched": 1, "duplicate": 0, "error": 0}
+    assert importing.apply(event, restored, organiser).registered == 2
+    assert Person.objects.get(full_name="Đặng Văn Ước").phone == "0912345678"
+
+
+def test_preview_with_errors_survives_a_json_round_trip(event):
+    result = importing.preview(event, upload([person_row(sex="?")]))
+
+    restored = importing.ImportPreview.from_dict(json.loads(json.dumps(result.to_dict())))
+
+    assert restored == result
+    assert restored.errors[0].column == "B"
+    assert restored.has_errors

@@ -1,0 +1,108 @@
+"""Personal data is seen only by the event's organising staff and coordinators."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from events import selectors, services
+from events.models import Attendance, Participation, Person
+from planning import roles
+from tests.factories import AttendanceFactory, EventFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
+
+pytestmark = pytest.mark.django_db
+
+
+def organiser(username):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    return user
+
+
+@pytest.fixture
+def two_events():
+    alice, bob = organiser("alice"), organiser("bob")
+    return EventFactory(managers=[alice]), EventFactory(managers=[bob]), alice, bob
+
+
+def test_organiser_sees_only_their_own_events_participants(two_events):
+    own, other, alice, _bob = two_events
+    mine = ParticipationFactory(event=own)
+    ParticipationFactory(event=other)
+    assert list(selectors.participations_of(alice)) == [mine]
+    assert set(selectors.visible_events(coordinator())) == {own, other}
+
+
+@pytest.mark.parametrize(
+    "name", ["event-detail", "participant-list", "participant-export", "participant-import", "scores-edit", "certificates", "report-pdf", "report-xlsx"]
+)
+def test_organiser_cannot_open_another_organisers_event_pages(two_events, client, name):
+    _own, other, alice, _bob = two_events
+    client.force_login(alice)
+    assert client.get(reverse(f"events:{name}", args=[other.pk])).status_code == 404
+
+
+def test_organiser_cannot_check_someone_in_at_another_organisers_event(two_events, client):
+    _own, other, alice, _bob = two_events
+    participation = ParticipationFactory(event=other)
+    client.force_login(alice)
+    url = reverse("events:checkin", args=[other.pk, other.start_date.isoformat()])
+    assert client.post(url, {"participation": participation.pk, "present": "1"}).status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_anonymous_users_are_sent_to_log_in(two_events, client):
+    own, *_ = two_events
+    response = client.get(reverse("events:participant-list", args=[own.pk]))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_anonymisation_removes_names_and_keeps_the_counts():
+    old = EventFactory(start_date=datetime.date(2024, 8, 8), end_date=datetime.date(2024, 8, 9))
+    recent = EventFactory(start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 3, 1))
+    gone, still = PersonFactory(full_name="Nguyễn Thị Hồng", phone="0912345678"), PersonFactory(full_name="Trần Văn Nam")
+    AttendanceFactory(participation=ParticipationFactory(event=old, person=gone, position="Vụ trưởng"))
+    AttendanceFactory(participation=ParticipationFactory(event=old, person=still))
+    AttendanceFactory(participation=ParticipationFactory(event=recent, person=still))
+    before = selectors.people_figures(selectors.counted_participations())
+
+    out = io.StringIO()
+    call_command("anonymise_participants", "--before", "2025-01-01", "--yes", stdout=out)
+
+    gone.refresh_from_db()
+    assert "Nguyễn Thị Hồng" not in gone.full_name and gone.email == "" and gone.phone == "" and gone.anonymised_on
+    assert Person.objects.get(pk=still.pk).full_name == "Trần Văn Nam"
+    assert Participation.objects.get(person=gone).position == ""
+    assert not Participation.history.filter(person_id=gone.pk, position="Vụ trưởng").exists()
+    after = selectors.people_figures(selectors.counted_participations())
+    assert (after.total, after.by) == (before.total, before.by)
+    assert "1" in out.getvalue()
+
+
+def test_anonymisation_asks_for_confirmation(monkeypatch):
+    event = EventFactory(start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2024, 1, 1))
+    person = PersonFactory(full_name="Lê Thị Mai")
+    ParticipationFactory(event=event, person=person)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    call_command("anonymise_participants", "--before", "2025-01-01", stdout=io.StringIO())
+    person.refresh_from_db()
+    assert person.full_name == "Lê Thị Mai"
+
+
+def test_merging_people_is_deliberate_and_keeps_their_events():
+    first, second = EventFactory(), EventFactory(start_date=datetime.date(2025, 5, 5), end_date=datetime.date(2025, 5, 5))
+    keep, duplicate = PersonFactory(email="hong@example.org"), PersonFactory(email="", phone="0912345678")
+    ParticipationFactory(event=first, person=keep)
+    ParticipationFactory(event=second, person=duplicate)
+    assert list(services.person_matches(phone="+84 912 345 678")) == [duplicate]
+
+    services.person_merge(keep=keep, duplicate=duplicate, user=coordinator())
+
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    assert keep.participations.count() == 2
+    keep.refresh_from_db()
+    assert keep.phone == "0912345678"
