@@ -1,0 +1,169 @@
+"""The organisers' pages answer, validate beside the field, and keep query counts flat."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from events.models import Attendance, Event, Feedback, Participation, Person, Sector
+from planning import roles
+from tests.factories import AttendanceFactory, EventFactory, ParticipationFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser():
+    user = UserFactory(username="organiser")
+    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    return user
+
+
+@pytest.fixture
+def event(organiser, reference_data):
+    return EventFactory(managers=[organiser])
+
+
+def test_every_event_page_answers_for_its_organiser(event, organiser, client):
+    AttendanceFactory(participation=ParticipationFactory(event=event))
+    client.force_login(organiser)
+    day = event.start_date.isoformat()
+    pages = [
+        reverse("events:event-list"), reverse("events:figures"), reverse("events:event-create"),
+        *(reverse(f"events:{name}", args=[event.pk]) for name in (
+            "event-detail", "event-update", "agenda-edit", "participant-list", "participant-create", "participant-import",
+            "import-template", "participant-export", "scores-edit", "feedback-create", "certificates", "report-pdf", "report-xlsx",
+        )),
+        reverse("events:checkin", args=[event.pk, day]), reverse("events:sign-in-sheet", args=[event.pk, day]),
+    ]  # fmt: skip
+    assert {url: client.get(url).status_code for url in pages} == dict.fromkeys(pages, 200)
+
+
+def test_a_day_outside_the_event_is_not_found(event, organiser, client):
+    client.force_login(organiser)
+    assert client.get(reverse("events:checkin", args=[event.pk, "2030-01-01"])).status_code == 404
+    assert client.get(reverse("events:checkin", args=[event.pk, "not-a-date"])).status_code == 404
+
+
+def test_organiser_creates_an_event_and_becomes_its_staff(organiser, client, reference_data):
+    from planning.models import Organisation, Province
+
+    client.force_login(organiser)
+    data = {
+        "code": "tap-huan-2025", "type": "training", "title_vi": "Tập huấn về PN, HB&AN", "start_date": "2025-10-01", "end_date": "2025-10-02",
+        "province": Province.objects.get(code="01").pk, "modality": "in_person", "organisers": [Organisation.objects.get(code="mofa").pk],
+        "audience": ["government", "media"], "certificate_min_days": 2,
+    }  # fmt: skip
+    response = client.post(reverse("events:event-create"), data)
+    event = Event.objects.get(code="tap-huan-2025")
+    assert response.status_code == 302
+    assert organiser in event.managers.all()
+    assert event.audience == ["government", "media"]
+
+
+def test_event_form_shows_errors_beside_the_fields(organiser, client, reference_data):
+    from planning.models import Organisation, Province
+
+    client.force_login(organiser)
+    old_da_nang = Province.objects.get(code="49")  # Quảng Nam, merged on 1 July 2025
+    data = {
+        "code": "bad", "type": "training", "title_vi": "x", "start_date": "2025-10-02", "end_date": "2025-10-01", "province": old_da_nang.pk,
+        "modality": "in_person", "organisers": [Organisation.objects.get(code="mofa").pk], "certificate_min_days": 1,
+    }  # fmt: skip
+    response = client.post(reverse("events:event-create"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "end_date" in errors
+    assert not Event.objects.filter(code="bad").exists()
+
+
+def test_registering_someone_who_may_already_exist_asks_first(event, organiser, client):
+    existing = PersonFactory(full_name="Nguyễn Thị Hồng", email="hong@example.org")
+    client.force_login(organiser)
+    url = reverse("events:participant-create", args=[event.pk])
+    data = {
+        "full_name": "Nguyễn T. Hồng",
+        "sex": "female",
+        "email": "HONG@example.org",
+        "organisation_name": "Hội LHPN",
+        "sector": Sector.WOMENS_MACHINERY,
+        "role": "participant",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "same_person" in response.context["form"].errors
+    assert not Participation.objects.exists()
+
+    response = client.post(url, {**data, "same_person": "on"})
+    assert response.status_code == 302
+    assert Participation.objects.get().person == existing
+    assert Person.objects.count() == 1
+
+
+def test_check_in_marks_and_unmarks_a_person(event, organiser, client):
+    participation = ParticipationFactory(event=event)
+    client.force_login(organiser)
+    url = reverse("events:checkin", args=[event.pk, event.start_date.isoformat()])
+    client.post(url, {"participation": participation.pk, "present": "1"})
+    assert Attendance.objects.filter(participation=participation, day=event.start_date).count() == 1
+    client.post(url, {"participation": participation.pk, "present": "1"})
+    assert Attendance.objects.filter(participation=participation).count() == 1
+    client.post(url, {"participation": participation.pk, "present": "0"})
+    assert not Attendance.objects.exists()
+
+
+def test_scores_and_feedback_are_recorded_by_form(event, organiser, client):
+    participation = ParticipationFactory(event=event)
+    client.force_login(organiser)
+    data = {
+        "form-TOTAL_FORMS": 1,
+        "form-INITIAL_FORMS": 1,
+        "form-0-participation": participation.pk,
+        "form-0-pre_test_score": "45",
+        "form-0-post_test_score": "80",
+    }
+    assert client.post(reverse("events:scores-edit", args=[event.pk]), data).status_code == 302
+    participation.refresh_from_db()
+    assert (participation.pre_test_score, participation.post_test_score) == (Decimal(45), Decimal(80))
+
+    bad = client.post(reverse("events:scores-edit", args=[event.pk]), {**data, "form-0-post_test_score": "120"})
+    assert bad.status_code == 200
+    assert "post_test_score" in bad.context["formset"].forms[0].errors
+
+    client.post(reverse("events:feedback-create", args=[event.pk]), {"satisfaction": "5", "relevance": "4", "comments": "Rất hữu ích"})
+    assert Feedback.objects.get(event=event).satisfaction == 5
+
+
+@pytest.mark.parametrize("name", ["participant-list", "event-detail", "checkin", "scores-edit"])
+def test_event_pages_keep_their_query_count_as_participants_grow(event, organiser, client, django_assert_max_num_queries, name):
+    args = [event.pk, event.start_date.isoformat()] if name == "checkin" else [event.pk]
+    url = reverse(f"events:{name}", args=args)
+
+    def grow(count):
+        for _ in range(count):
+            AttendanceFactory(participation=ParticipationFactory(event=event))
+
+    grow(5)
+    client.force_login(organiser)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    grow(25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_event_list_and_figures_keep_their_query_count(organiser, client, django_assert_max_num_queries, reference_data):
+    for day in range(1, 4):
+        event = EventFactory(managers=[organiser], start_date=datetime.date(2025, 1, day), end_date=datetime.date(2025, 1, day))
+        AttendanceFactory(participation=ParticipationFactory(event=event))
+    client.force_login(organiser)
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("events:event-list"))
+        client.get(reverse("events:figures"))
+    for day in range(4, 20):
+        EventFactory(managers=[organiser], start_date=datetime.date(2025, 1, day), end_date=datetime.date(2025, 1, day))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("events:event-list"))
+        client.get(reverse("events:figures"))
