@@ -321,6 +321,13 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
         ("actual_source_vi", "actual_source_en"),
         "actual_status",
     ]
+    ACTUAL_FIELDS = ["actual_value", "actual_numerator", "actual_denominator", "actual_text_vi", "actual_text_en", "actual_source_vi", "actual_source_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An indicator computed from events (events.IndicatorRule) takes its actuals from attendance.
+        if obj is not None and hasattr(obj, "event_rule"):
+            return [*super().get_readonly_fields(request, obj), *self.ACTUAL_FIELDS]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(Indicator)

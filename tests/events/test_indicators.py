@@ -64,3 +64,13 @@ def test_rule_limited_to_activities_counts_only_their_events(rule):
     AttendanceFactory(participation=ParticipationFactory(event=unlinked))
     services.indicators_recompute()
     assert actual(rule)[0] == 1
+
+
+def test_admin_shows_a_computed_actual_read_only(rule, client):
+    from django.urls import reverse
+
+    AttendanceFactory(participation=ParticipationFactory(event=EventFactory(type=EventType.TRAINING)))
+    client.force_login(coordinator())
+    page = client.get(reverse("admin:planning_indicator_change", args=[rule.indicator.pk])).content.decode()
+    assert 'name="periods-0-target_value"' in page
+    assert 'name="periods-0-actual_value"' not in page
