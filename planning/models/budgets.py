@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from napwps.bilingual import TranslatedText
 
+from .fields import related_or_none
 from .plan import Activity, DeliveryPlan
 from .reference import Organisation
 
@@ -111,15 +112,17 @@ class BudgetLine(models.Model):
                 errors["original_amount"] = _("Give the amount in %(currency)s.") % {"currency": self.currency}
             if self.exchange_rate is None:
                 errors["exchange_rate"] = _("Give the exchange rate used for %(currency)s.") % {"currency": self.currency}
-        if self.activity_id and self.delivery_plan_id:
-            plan = self.activity.plan
-            if self.delivery_plan.plan_id != plan.pk:
+        activity = related_or_none(self, "activity")
+        if activity is not None and self.delivery_plan_id:
+            plan_id = activity.plan_id or (activity.output.plan_id if activity.output_id else None)
+            if plan_id and self.delivery_plan.plan_id != plan_id:
                 errors["delivery_plan"] = _("Choose a delivery plan of the activity's own plan.")
-        if self.amount_vnd is None:
-            if self.currency == "VND":
-                errors["amount_vnd"] = _("Give the amount in VND.")
-            elif "original_amount" not in errors and "exchange_rate" not in errors:
+        if self.currency != "VND":
+            # The VND amount of a foreign-currency line is always its amount at the stated rate.
+            if "original_amount" not in errors and "exchange_rate" not in errors:
                 self.amount_vnd = self.converted_amount()
+        elif self.amount_vnd is None:
+            errors["amount_vnd"] = _("Give the amount in VND.")
         if errors:
             raise ValidationError(errors)
 

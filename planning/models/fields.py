@@ -42,3 +42,11 @@ def month_end(day: datetime.date) -> datetime.date:
     """The last day of `day`'s month."""
     following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)
+
+
+def related_or_none(instance, name: str):
+    """The object a foreign key points to, also when it is not saved yet (an admin inline on an add page)."""
+    descriptor = getattr(type(instance), name)
+    if getattr(instance, descriptor.field.attname) is not None or descriptor.is_cached(instance):
+        return getattr(instance, name)
+    return None

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from napwps.bilingual import TranslatedText
 
+from .fields import related_or_none
 from .plan import Activity, DeliveryPlan, Objective, Output, PlanPart, ReviewStatus, derived_plan, unique_code
 from .reference import Disaggregation, FrameworkReference, Organisation
 
@@ -306,18 +307,23 @@ class IndicatorPeriod(models.Model):
 
     def clean(self):
         errors = {}
-        if self.indicator_id:
+        indicator = related_or_none(self, "indicator")
+        if indicator is not None:
             for prefix in ("target_", "actual_"):
                 errors.update(
                     check_measured_value(
-                        measure=self.indicator.measure,
+                        measure=indicator.measure,
                         value=getattr(self, f"{prefix}value"),
                         numerator=getattr(self, f"{prefix}numerator"),
                         denominator=getattr(self, f"{prefix}denominator"),
                         prefix=prefix,
                     )
                 )
-            if self.delivery_plan_id and self.delivery_plan.plan_id != self.indicator.plan_id:
+            try:
+                plan_id = indicator.plan_id or indicator.parent_plan().pk
+            except ObjectDoesNotExist:
+                plan_id = None  # the indicator reports its own missing attachment
+            if self.delivery_plan_id and plan_id and self.delivery_plan.plan_id != plan_id:
                 errors["delivery_plan"] = _("Choose a delivery plan of the indicator's own plan.")
         if errors:
             raise ValidationError(errors)
@@ -366,8 +372,9 @@ class DisaggregatedValue(models.Model):
 
     def clean(self):
         errors = {}
-        if self.period_id:
-            errors.update(check_measured_value(measure=self.period.indicator.measure, value=self.value, numerator=self.numerator, denominator=self.denominator))
+        period = related_or_none(self, "period")
+        if period is not None:
+            errors.update(check_measured_value(measure=period.indicator.measure, value=self.value, numerator=self.numerator, denominator=self.denominator))
         if self.disaggregation_id and self.disaggregation.categories:
             codes = [entry[0] for entry in self.disaggregation.categories]
             if self.category not in codes:

@@ -137,6 +137,8 @@ class PlanPart(models.Model):
             plan = self.parent_plan()
         except ObjectDoesNotExist:
             return  # the parent field reports its own error
+        if plan.pk is None:
+            return  # a new plan: its formset checks codes among its own rows
         clash = type(self).objects.filter(plan=plan, code=self.code).exclude(pk=self.pk)
         if self.code and clash.exists():
             raise ValidationError({"code": _("This code is already used in this plan.")})
@@ -427,6 +429,9 @@ class Activity(PlanPart):
     def clean(self):
         super().clean()
         errors = {}
+        for field in ("planned_start", "planned_end", "actual_start", "actual_end"):
+            if getattr(self, field):  # months: compare and store the first day
+                setattr(self, field, getattr(self, field).replace(day=1))
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
                 errors[end] = _("The end cannot be before the start.")

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from events import importing
 from events.models import AgeBand, Participation, Person, Role, Sector, Sex
@@ -252,7 +253,7 @@ def test_a_failure_midway_through_apply_saves_nothing(event, organiser):
     ParticipationFactory(event=event, person=known)  # someone registers her between the preview and the import
     before = counts()
 
-    with pytest.raises(ValidationError, match="Row 3"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Row 3"):
         importing.apply(event, result, organiser)
     assert counts() == before
     assert not Person.objects.filter(email="moi@example.org").exists()

@@ -1,0 +1,150 @@
+"""The reference fixtures (the NAP, agencies, provinces) and the demo data command."""
+
+import datetime
+import io
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from planning.demo import REFERENCE_FIXTURES
+from planning.models import (
+    Activity,
+    BudgetLine,
+    DeliveryPlan,
+    Disaggregation,
+    FrameworkReference,
+    Indicator,
+    IndicatorPeriod,
+    MeansOfImplementation,
+    Membership,
+    Objective,
+    Organisation,
+    Output,
+    Pillar,
+    Plan,
+    Province,
+    ProvinceSuccession,
+    SubTask,
+    TaskGroup,
+)
+
+NAP = "nap-wps-2024-2030"
+REFERENCE_MODELS = [Plan, Objective, TaskGroup, SubTask, Organisation, Province, ProvinceSuccession, MeansOfImplementation, Disaggregation, FrameworkReference]
+DEMO_MODELS = [*REFERENCE_MODELS, DeliveryPlan, Output, Activity, BudgetLine, Indicator, IndicatorPeriod, Membership, get_user_model()]
+
+
+def counts(models) -> dict[str, int]:
+    table = {model._meta.label: model.objects.count() for model in models}
+    table["organisation successors"] = Organisation.successors.through.objects.count()
+    return table
+
+
+# Provinces ------------------------------------------------------------------------------------
+
+
+def test_34_provinces_are_valid_from_1_july_2025(reference_data):
+    assert Province.objects.valid_on(datetime.date(2025, 7, 1)).count() == 34
+
+
+def test_63_provinces_were_valid_on_30_june_2025(reference_data):
+    assert Province.objects.valid_on(datetime.date(2025, 6, 30)).count() == 63
+
+
+def test_ha_giang_became_tuyen_quang_on_1_july_2025(reference_data):
+    ha_giang = Province.objects.get(code="02")
+
+    assert ha_giang.name_vi == "Hà Giang"
+    assert ha_giang.valid_to == datetime.date(2025, 6, 30)
+    [successor] = ha_giang.successors.all()
+    assert (successor.code, successor.name_vi, successor.valid_from, successor.valid_to) == ("08", "Tuyên Quang", datetime.date(2025, 7, 1), None)
+
+
+def test_loading_the_reference_fixtures_twice_changes_nothing(reference_data):
+    before = counts(REFERENCE_MODELS)
+
+    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+
+    assert counts(REFERENCE_MODELS) == before
+    assert before["planning.Province"] == 86
+
+
+# The NAP --------------------------------------------------------------------------------------
+
+
+def test_nap_is_decision_101_of_25_january_2024_for_2024_to_2030_coordinated_by_mofa(reference_data):
+    plan = Plan.objects.get(code=NAP)
+
+    assert plan.decision_number == "101/QĐ-TTg"
+    assert plan.decision_date == datetime.date(2024, 1, 25)
+    assert (plan.start_year, plan.end_year) == (2024, 2030)
+    assert plan.coordinator.code == "mofa"
+    assert plan.coordinator.acronym == "MOFA"
+
+
+def test_nap_has_four_objectives_one_per_pillar(reference_data):
+    objectives = Objective.objects.filter(plan__code=NAP).order_by("code")
+
+    assert [(o.code, o.pillar) for o in objectives] == [
+        ("1", Pillar.PARTICIPATION),
+        ("2", Pillar.PREVENTION_PROTECTION),
+        ("3", Pillar.RELIEF_RECOVERY),
+        ("4", Pillar.INTERNATIONAL_COOPERATION),
+    ]
+
+
+def test_nap_has_five_task_groups_and_group_1_has_sub_tasks_a_b_c(reference_data):
+    groups = TaskGroup.objects.filter(plan__code=NAP)
+
+    assert sorted(groups.values_list("code", flat=True)) == ["1", "2", "3", "4", "5"]
+    assert list(groups.get(code="1").subtasks.order_by("letter").values_list("letter", flat=True)) == ["a", "b", "c"]
+
+
+def test_every_objective_and_task_group_has_vietnamese_and_english_titles(reference_data):
+    parts = [*Objective.objects.filter(plan__code=NAP), *TaskGroup.objects.filter(plan__code=NAP)]
+
+    assert len(parts) == 9
+    for part in parts:
+        assert part.title_vi.strip(), part
+        assert part.title_en.strip(), part
+
+
+# Organisations --------------------------------------------------------------------------------
+
+
+def test_molisa_was_succeeded_by_moha_moh_and_moet(reference_data):
+    molisa = Organisation.objects.get(code="molisa")
+
+    assert molisa.active_to is not None
+    assert set(molisa.successors.values_list("code", flat=True)) == {"moha", "moh", "moet"}
+
+
+# Demo data ------------------------------------------------------------------------------------
+
+
+def test_demo_data_is_idempotent(demo_data):
+    before = counts(DEMO_MODELS)
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    assert counts(DEMO_MODELS) == before
+    assert before["planning.Activity"] == 30
+    for label in ("planning.BudgetLine", "planning.Indicator", "planning.IndicatorPeriod", get_user_model()._meta.label):
+        assert before[label] > 0, label
+
+
+def test_demo_users_can_log_in_with_the_demo_password_even_after_a_second_load(demo_data, client):
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    for username in ("coordinator", "focal.mps", "organiser"):
+        assert client.login(username=username, password="demo-password"), username
+        client.logout()
+    assert not client.login(username="coordinator", password="wrong-password")
+
+
+def test_every_sample_activity_is_flagged_and_titled_as_a_sample(demo_data):
+    activities = Activity.objects.all()
+
+    assert activities.count() == 30
+    for activity in activities:
+        assert activity.is_sample, activity.code
+        assert activity.title_vi.startswith("[Mẫu]"), activity.code

@@ -1,0 +1,390 @@
+"""planning.services: writes validate, check who may write, and record who and why in the history."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from planning import services
+from planning.models import Activity, BudgetLine, FundingSource, IndicatorPeriod, Measure
+from tests.factories import (
+    ActivityFactory,
+    DeliveryPlanFactory,
+    IndicatorFactory,
+    OrganisationFactory,
+    OutputFactory,
+    PlanFactory,
+    ProvinceFactory,
+    TaskGroupFactory,
+    coordinator,
+    focal_point,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def new_activity(**fields):
+    """activity_create's arguments for a valid activity, overridden by `fields`."""
+    output = fields.pop("output", None) or OutputFactory()
+    plan = output.objective.plan
+    arguments = {
+        "output": output,
+        "code": "1.1.1",
+        "title_vi": "Tập huấn",
+        "lead_agency": OrganisationFactory(code="moh"),
+        "task_group": TaskGroupFactory(plan=plan),
+        "planned_start": datetime.date(2025, 3, 1),
+        "planned_end": datetime.date(2025, 9, 1),
+        "delivery_plans": [DeliveryPlanFactory(plan=plan, year=2025)],
+    }
+    return {**arguments, **fields}
+
+
+# activity_create ------------------------------------------------------------------------------
+
+
+def test_activity_create_saves_the_activity_with_its_relations():
+    partner = OrganisationFactory(code="moha")
+
+    activity = services.activity_create(**new_activity(partner_agencies=[partner]))
+
+    activity.refresh_from_db()
+    assert activity.code == "1.1.1"
+    assert list(activity.partner_agencies.all()) == [partner]
+    assert list(activity.delivery_plans.values_list("year", flat=True)) == [2025]
+    assert activity.plan == activity.output.objective.plan
+
+
+def test_activity_create_records_the_user_and_the_reason_in_the_history():
+    user = coordinator()
+
+    activity = services.activity_create(**new_activity(user=user, reason="Agreed at the 2025 planning meeting"))
+
+    record = activity.history.first()
+    assert record.history_change_reason == "Agreed at the 2025 planning meeting"
+    assert record.history_user == user
+    assert record.history_type in ("+", "~")
+    assert activity.history.earliest().history_type == "+"
+
+
+def test_activity_create_refuses_an_end_before_the_start_and_saves_nothing():
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(**new_activity(planned_start=datetime.date(2025, 9, 1), planned_end=datetime.date(2025, 3, 1)))
+
+    assert "planned_end" in error.value.message_dict
+    assert not Activity.objects.exists()
+
+
+def test_activity_create_refuses_months_outside_the_plan_period():
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(**new_activity(planned_start=datetime.date(2023, 12, 1), planned_end=datetime.date(2031, 1, 1)))
+
+    assert sorted(error.value.message_dict) == ["planned_end", "planned_start"]
+    assert not Activity.objects.exists()
+
+
+def test_activity_create_refuses_the_lead_agency_as_a_partner():
+    lead = OrganisationFactory(code="moh")
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(**new_activity(lead_agency=lead, partner_agencies=[lead]))
+
+    assert list(error.value.message_dict) == ["partner_agencies"]
+    assert not Activity.objects.exists()
+
+
+def test_activity_create_refuses_a_province_that_no_longer_existed_on_its_dates():
+    ha_giang = ProvinceFactory(code="02", name_vi="Hà Giang", valid_to=datetime.date(2025, 6, 30))
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_create(**new_activity(planned_start=datetime.date(2025, 8, 1), planned_end=datetime.date(2025, 12, 1), provinces=[ha_giang]))
+
+    assert list(error.value.message_dict) == ["provinces"]
+    assert "Hà Giang" in error.value.message_dict["provinces"][0]
+    assert not Activity.objects.exists()
+
+
+def test_activity_create_accepts_a_province_that_existed_for_part_of_its_dates():
+    ha_giang = ProvinceFactory(code="02", name_vi="Hà Giang", valid_to=datetime.date(2025, 6, 30))
+
+    activity = services.activity_create(**new_activity(planned_start=datetime.date(2025, 3, 1), planned_end=datetime.date(2025, 12, 1), provinces=[ha_giang]))
+
+    assert list(activity.provinces.all()) == [ha_giang]
+
+
+def test_focal_point_cannot_create_an_activity_for_another_agency():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    user = focal_point(own)
+
+    with pytest.raises(PermissionDenied):
+        services.activity_create(**new_activity(lead_agency=other, user=user, reason="New"))
+
+    assert not Activity.objects.exists()
+
+
+# activity_update ------------------------------------------------------------------------------
+
+
+def test_activity_update_records_the_user_and_the_reason_in_the_history():
+    activity = ActivityFactory()
+    user = coordinator()
+
+    services.activity_update(activity=activity, user=user, reason="Mid-year review", progress=40)
+
+    activity.refresh_from_db()
+    assert activity.progress == 40
+    record = activity.history.first()
+    assert record.history_change_reason == "Mid-year review"
+    assert record.history_user == user
+    assert record.progress == 40
+
+
+def test_activity_update_records_the_reason_when_only_relations_change():
+    activity = ActivityFactory()
+    partner = OrganisationFactory(code="vwu")
+    user = coordinator()
+
+    services.activity_update(activity=activity, user=user, reason="VWU joins", partner_agencies=[partner])
+
+    assert list(activity.partner_agencies.all()) == [partner]
+    record = activity.history.first()
+    assert record.history_change_reason == "VWU joins"
+    assert record.history_user == user
+
+
+def test_activity_update_needs_a_reason():
+    activity = ActivityFactory(progress=10)
+
+    with pytest.raises(ValueError):
+        services.activity_update(activity=activity, user=coordinator(), reason="  ", progress=40)
+
+    activity.refresh_from_db()
+    assert activity.progress == 10
+
+
+def test_activity_update_validates_and_leaves_the_row_unchanged():
+    activity = ActivityFactory(progress=10)
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=coordinator(), reason="Typo", progress=150)
+
+    assert "progress" in error.value.message_dict
+    activity.refresh_from_db()
+    assert activity.progress == 10
+
+
+def test_activity_update_refuses_the_lead_agency_as_a_partner():
+    activity = ActivityFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=coordinator(), reason="Partners", partner_agencies=[activity.lead_agency])
+
+    assert list(error.value.message_dict) == ["partner_agencies"]
+    assert not activity.partner_agencies.exists()
+
+
+def test_focal_point_cannot_edit_other_agencys_activity():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    activity = ActivityFactory(lead_agency=other, progress=10)
+    history = activity.history.count()
+
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=activity, user=focal_point(own), reason="Progress", progress=50)
+
+    activity.refresh_from_db()
+    assert activity.progress == 10
+    assert activity.history.count() == history
+
+
+def test_focal_point_can_edit_own_agencys_activity():
+    own = OrganisationFactory(code="mps")
+    activity = ActivityFactory(lead_agency=own, progress=10)
+    user = focal_point(own)
+
+    services.activity_update(activity=activity, user=user, reason="Quarterly progress", progress=50)
+
+    activity.refresh_from_db()
+    assert activity.progress == 50
+    assert activity.history.first().history_user == user
+
+
+def test_focal_point_cannot_hand_own_activity_to_another_agency():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    activity = ActivityFactory(lead_agency=own)
+
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=activity, user=focal_point(own), reason="Hand over", lead_agency=other)
+
+    activity.refresh_from_db()
+    assert activity.lead_agency == own
+
+
+# budget_line_create ---------------------------------------------------------------------------
+
+
+def test_budget_line_create_converts_usd_to_vnd_at_the_rate():
+    activity = ActivityFactory()
+
+    line = services.budget_line_create(
+        activity=activity,
+        delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2025),
+        source=FundingSource.ODA_GRANT,
+        amount_vnd=None,
+        currency="USD",
+        original_amount=Decimal(20_000),
+        exchange_rate=Decimal(25_400),
+    )
+
+    line.refresh_from_db()
+    assert line.amount_vnd == Decimal(508_000_000)
+    assert (line.currency, line.original_amount, line.exchange_rate) == ("USD", Decimal(20_000), Decimal(25_400))
+
+
+def test_budget_line_create_needs_the_rate_for_a_foreign_currency():
+    activity = ActivityFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.budget_line_create(
+            activity=activity,
+            delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2025),
+            source=FundingSource.ODA_GRANT,
+            amount_vnd=None,
+            currency="USD",
+            original_amount=Decimal(20_000),
+        )
+
+    assert "exchange_rate" in error.value.message_dict
+    assert not BudgetLine.objects.exists()
+
+
+def test_budget_line_create_records_the_user_and_the_reason():
+    activity = ActivityFactory()
+    user = coordinator()
+
+    line = services.budget_line_create(
+        activity=activity,
+        delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2025),
+        source=FundingSource.CENTRAL_BUDGET,
+        amount_vnd=Decimal(150_000_000),
+        user=user,
+        reason="State budget allocation 2025",
+    )
+
+    record = line.history.first()
+    assert (record.history_user, record.history_change_reason) == (user, "State budget allocation 2025")
+
+
+def test_focal_point_cannot_add_a_budget_line_to_other_agencys_activity():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    activity = ActivityFactory(lead_agency=other)
+
+    with pytest.raises(PermissionDenied):
+        services.budget_line_create(
+            activity=activity,
+            delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2025),
+            source=FundingSource.CENTRAL_BUDGET,
+            amount_vnd=Decimal(1_000_000),
+            user=focal_point(own),
+        )
+
+    assert not BudgetLine.objects.exists()
+
+
+# indicator_period_set -------------------------------------------------------------------------
+
+
+def test_indicator_period_set_computes_the_percentage_from_numerator_and_denominator():
+    indicator = IndicatorFactory(measure=Measure.PERCENTAGE)
+    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+
+    period = services.indicator_period_set(
+        indicator=indicator,
+        delivery_plan=year,
+        target_numerator=Decimal(70),
+        target_denominator=Decimal(100),
+        actual_numerator=Decimal(18),
+        actual_denominator=Decimal(40),
+    )
+
+    period.refresh_from_db()
+    assert period.target_value == Decimal("70.00")
+    assert period.actual_value == Decimal("45.00")
+
+
+def test_indicator_period_set_updates_the_same_years_row_instead_of_adding_one():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+    first = services.indicator_period_set(indicator=indicator, delivery_plan=year, target_value=Decimal(5))
+
+    second = services.indicator_period_set(indicator=indicator, delivery_plan=year, actual_value=Decimal(3))
+
+    assert second.pk == first.pk
+    assert IndicatorPeriod.objects.filter(indicator=indicator).count() == 1
+    second.refresh_from_db()
+    assert (second.target_value, second.actual_value) == (Decimal(5), Decimal(3))
+
+
+def test_indicator_period_set_adds_a_row_for_another_year():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+    services.indicator_period_set(indicator=indicator, delivery_plan=DeliveryPlanFactory(plan=indicator.plan, year=2024), target_value=Decimal(5))
+
+    services.indicator_period_set(indicator=indicator, delivery_plan=DeliveryPlanFactory(plan=indicator.plan, year=2025), target_value=Decimal(8))
+
+    assert list(indicator.periods.order_by("delivery_plan__year").values_list("delivery_plan__year", "target_value")) == [
+        (2024, Decimal(5)),
+        (2025, Decimal(8)),
+    ]
+
+
+def test_indicator_period_set_refuses_a_numerator_above_the_denominator():
+    indicator = IndicatorFactory(measure=Measure.PERCENTAGE)
+    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+
+    with pytest.raises(ValidationError) as error:
+        services.indicator_period_set(indicator=indicator, delivery_plan=year, actual_numerator=Decimal(50), actual_denominator=Decimal(40))
+
+    assert "actual_numerator" in error.value.message_dict
+    assert not IndicatorPeriod.objects.exists()
+
+
+def test_indicator_period_set_refuses_a_delivery_plan_of_another_plan():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+    other_year = DeliveryPlanFactory(plan=PlanFactory(code="other-plan"), year=2025)
+
+    with pytest.raises(ValidationError) as error:
+        services.indicator_period_set(indicator=indicator, delivery_plan=other_year, target_value=Decimal(5))
+
+    assert list(error.value.message_dict) == ["delivery_plan"]
+    assert not IndicatorPeriod.objects.exists()
+
+
+def test_focal_point_cannot_set_values_of_other_agencys_indicator():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    indicator = IndicatorFactory(responsible_agency=other)
+    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+
+    with pytest.raises(PermissionDenied):
+        services.indicator_period_set(indicator=indicator, delivery_plan=year, user=focal_point(own), actual_value=Decimal(3))
+
+    assert not IndicatorPeriod.objects.exists()
+
+
+def test_a_foreign_currency_line_keeps_its_vnd_amount_in_step_with_amount_and_rate():
+    activity = ActivityFactory()
+    year = DeliveryPlanFactory(plan=activity.plan, year=2025)
+    line = services.budget_line_create(
+        activity=activity, delivery_plan=year, source=FundingSource.ODA_GRANT, amount_vnd=None,
+        currency="USD", original_amount=Decimal(20_000), exchange_rate=Decimal(25_400),
+    )  # fmt: skip
+    line.original_amount = Decimal(30_000)
+    line.amount_vnd = Decimal(1)  # typed by hand: the rate decides
+    line.full_clean()
+    assert line.amount_vnd == Decimal(762_000_000)
+
+
+def test_activity_months_are_compared_and_stored_as_months():
+    activity = ActivityFactory()
+    activity.planned_start, activity.planned_end = datetime.date(2025, 6, 15), datetime.date(2025, 6, 1)
+    activity.full_clean()
+    assert (activity.planned_start, activity.planned_end) == (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
