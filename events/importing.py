@@ -7,6 +7,12 @@ twice in the file) or an "error", each error with its sheet, row, column and rea
 plain data (`to_dict` / `from_dict`), so a view can keep it in the session until the user confirms;
 `apply(event, preview, user)` then registers everyone through `services.participant_register` in
 one transaction, or refuses when the preview has errors.
+
+Test scores and evaluation forms come in the same way. `scores_preview(event, file)` reads the
+participant list that `exports.participant_list` writes, with its pre-test and post-test columns filled
+in (a blank cell leaves a score as it is); `feedback_preview(event, file)` reads evaluation forms typed
+into `feedback_template()`. `scores_apply` and `feedback_apply` then write through
+`services.scores_record` and `services.feedback_record`, all or nothing.
 """
 
 import datetime
@@ -16,7 +22,8 @@ import re
 import unicodedata
 import warnings
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -30,8 +37,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from planning.models import Organisation, OrganisationType, Province
 
-from . import services
-from .models import AgeBand, Event, Participation, Person, Role, Sector, Sex
+from . import exports, services
+from .models import AgeBand, Event, Feedback, Participation, Person, Role, Sector, Sex
 
 SHEET = "Participants"
 GUIDE_SHEET = "Hướng dẫn (Guide)"
@@ -769,6 +776,436 @@ def template_workbook() -> bytes:
         validations.append(validation)
     for validation in validations:
         sheet.add_data_validation(validation)
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# Test scores and evaluation forms ------------------------------------------------------------------
+
+UPDATE, UNCHANGED = "update", "unchanged"
+FEEDBACK_SHEET = "Phản hồi (Feedback)"
+SCORE_STEP = Decimal("0.01")  # a score keeps two decimal places, as Participation stores it
+SCORE_KEYS = ("pre_test_score", "post_test_score")
+MARK_KEYS = ("satisfaction", "relevance")
+
+
+@dataclass
+class _SheetPreview:
+    """What importing one sheet would do: its rows (as RowPreview) and its errors. Plain data, like
+    ImportPreview; `COUNTS` names the actions that `to_dict()["counts"]` counts for templates."""
+
+    event_id: int | None
+    filename: str = ""
+    sheet: str = ""
+    rows: list[RowPreview] = field(default_factory=list)
+    file_errors: list[CellError] = field(default_factory=list)
+
+    COUNTS: ClassVar[dict[str, str]] = {}
+
+    @property
+    def errors(self) -> list[CellError]:
+        """Every error: the file's, then each row's in order."""
+        return [*self.file_errors, *(error for row in self.rows for error in row.errors)]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.file_errors) or any(row.errors for row in self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable (for the session); the counts are included for templates and ignored back."""
+        return {**asdict(self), "counts": {name: self.count(action) for name, action in self.COUNTS.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        return cls(
+            event_id=data["event_id"], filename=data.get("filename", ""), sheet=data.get("sheet", ""),
+            rows=[RowPreview.from_dict(row) for row in data.get("rows", [])],
+            file_errors=[CellError(**error) for error in data.get("file_errors", [])],
+        )  # fmt: skip
+
+
+@dataclass
+class ScoresPreview(_SheetPreview):
+    """Each row is UPDATE (a score changes), UNCHANGED or ERROR. A row's `values` are the
+    participation's id and the new scores as text ("85.5"), None where the cell was left blank."""
+
+    COUNTS: ClassVar[dict[str, str]] = {"updated": UPDATE, "unchanged": UNCHANGED, "error": ERROR}
+
+    @property
+    def updated(self) -> int:
+        return self.count(UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+    @property
+    def error(self) -> int:
+        return self.count(ERROR)
+
+
+@dataclass
+class FeedbackPreview(_SheetPreview):
+    """Each row is a new evaluation form (CREATE) or an ERROR. A row's `values` are ready for
+    `services.feedback_record`, with the participation as an id (or None: an anonymous form)."""
+
+    COUNTS: ClassVar[dict[str, str]] = {"new": CREATE, "error": ERROR}
+
+    @property
+    def new(self) -> int:
+        return self.count(CREATE)
+
+    @property
+    def error(self) -> int:
+        return self.count(ERROR)
+
+
+def _export_headers(language: str) -> dict[str, str]:
+    """The headers `exports.participant_list` writes over the ID (its first column) and the scores."""
+    with translation.override(language):
+        header = exports.participant_header()
+        return {
+            "id": header[0],
+            "pre_test_score": exports.label(Participation, "pre_test_score"),
+            "post_test_score": exports.label(Participation, "post_test_score"),
+        }
+
+
+def score_columns() -> tuple[Column, ...]:
+    """The columns a scores file needs, as the participant list names them in Vietnamese and English."""
+    vi, en = _export_headers("vi"), _export_headers("en")
+    return tuple(Column(key, vi[key], en[key], "", "", required=True) for key in ("id", *SCORE_KEYS))
+
+
+FEEDBACK_COLUMNS = (
+    Column(
+        "satisfaction", "Mức độ hài lòng", "Satisfaction",
+        "Số nguyên từ 1 (rất không hài lòng) đến 5 (rất hài lòng).", "A whole number from 1 (very dissatisfied) to 5 (very satisfied).",
+        required=True, width=18,
+    ),
+    Column(
+        "relevance", "Mức độ phù hợp", "Relevance",
+        "Số nguyên từ 1 (không phù hợp) đến 5 (rất phù hợp) với công việc của người trả lời.",
+        "A whole number from 1 (not relevant) to 5 (very relevant) to the respondent's work.",
+        required=True, width=18,
+    ),
+    Column("comments", "Ý kiến góp ý", "Comments", "Không bắt buộc.", "Optional.", width=60),
+    Column(
+        "participation", "Mã số", "ID",
+        "Không bắt buộc: mã số của người tham dự, như trong danh sách người tham dự tải từ hệ thống. Để trống nếu phiếu không ghi tên.",
+        "Optional: the participant's ID, as in the participant list downloaded from the portal. Blank for an anonymous form.",
+        width=12,
+    ),
+)  # fmt: skip
+
+
+def _lookup(columns, aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """Header (as _key) -> column key: each column's header in both languages, together or alone."""
+    lookup: dict[str, str] = {}
+    for column in columns:
+        for name in (column.header, column.header_vi, column.header_en, column.key):
+            lookup.setdefault(_key(name), column.key)
+    for name, key in (aliases or {}).items():
+        lookup.setdefault(_key(name), key)
+    return lookup
+
+
+def _feedback_lookup() -> dict[str, str]:
+    """The template's headers, and also the form's labels and the participant list's ID header."""
+    aliases = {name: key for key in ("satisfaction", "relevance", "comments") for name in _labels(Feedback._meta.get_field(key).verbose_name)}
+    aliases.update({_export_headers(language)["id"]: "participation" for language in ("vi", "en")})
+    return _lookup(FEEDBACK_COLUMNS, aliases)
+
+
+def _whole_number(value) -> int | None:
+    """A whole number written as a number or as text (12, 12.0, "12"); None for anything else."""
+    if isinstance(value, bool | datetime.date | datetime.time):
+        return None
+    written = text(value)
+    return int(written) if re.fullmatch(r"\d{1,9}", written) else None
+
+
+def _score(value) -> tuple[Decimal | None, str | None]:
+    """(score, error): a percentage from 0 to 100 rounded to hundredths, None for a blank cell. Text
+    such as "85,5" (the Vietnamese decimal comma) or "85%" is read as the number it says."""
+    written = text(value)
+    if not written:
+        return None, None
+    not_a_score = _("“%(value)s” is not a score: write a number from 0 to 100.") % {"value": written}
+    if isinstance(value, bool | datetime.date | datetime.time):
+        return None, not_a_score
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        number_text = written.removesuffix("%").strip()
+        if re.fullmatch(r"-?\d+,\d{1,2}", number_text):
+            number_text = number_text.replace(",", ".")
+        if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", number_text):
+            return None, not_a_score
+        number = Decimal(number_text)
+    if not number.is_finite():
+        return None, not_a_score
+    if not 0 <= number <= 100:
+        return None, _("%(value)s is not between 0 and 100.") % {"value": written}
+    return number.quantize(SCORE_STEP, rounding=ROUND_HALF_UP), None
+
+
+def _comment(value) -> str:
+    """A comment keeps its line breaks; it is otherwise cleaned like any cell."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    return text(value)
+
+
+class _Row:
+    """One row being checked: its cells by column key, and errors naming sheet, row, column and header."""
+
+    def __init__(self, sheet: str, number: int, values: tuple, header: list, positions: dict[str, int]):
+        self.preview = RowPreview(sheet=sheet, row=number)
+        self.values = values
+        self.header = header
+        self.positions = positions
+
+    def cell(self, key: str):
+        position = self.positions.get(key)
+        return self.values[position] if position is not None and position < len(self.values) else None
+
+    def fail(self, key: str, reason: str) -> None:
+        position = self.positions[key]
+        self.preview.errors.append(
+            CellError(
+                reason=reason, sheet=self.preview.sheet, row=self.preview.row,
+                column=get_column_letter(position + 1), header=text(self.header[position]).rstrip(" *"),
+            )
+        )  # fmt: skip
+
+
+def _open_sheet(result: _SheetPreview, uploaded_file, columns, lookup: dict[str, str], *, missing: str, empty: str):
+    """(header, positions, rows) of the file's sheet, or None once `result.file_errors` says why not.
+    `missing` and `empty` are the messages for absent columns and for a sheet without rows."""
+    try:
+        sheet, header, rows = _read_sheet(uploaded_file)
+    except FileProblem as problem:
+        result.file_errors.append(CellError(reason=str(problem)))
+        return None
+    result.sheet = sheet
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = lookup.get(_key(title))
+        if key and key not in positions:
+            positions[key] = index
+    absent = [column.header for column in columns if column.required and column.key not in positions]
+    if absent:
+        result.file_errors.append(CellError(reason=missing % {"sheet": sheet, "columns": ", ".join(absent)}, sheet=sheet))
+        return None
+    if not rows:
+        result.file_errors.append(CellError(reason=empty % {"sheet": sheet}, sheet=sheet))
+        return None
+    return header, positions, rows
+
+
+def _participation_id(row: _Row, key: str, participations: dict, seen: dict[int, int]) -> int | None:
+    """The id in the row's `key` column when it is a participation of the event not seen on an
+    earlier row; None (with an error on the row) otherwise, or when the cell is blank."""
+    written = text(row.cell(key))
+    if not written:
+        return None
+    pk = _whole_number(row.cell(key))
+    if pk not in participations:
+        row.fail(key, _("“%(value)s” is not the ID of a participant of this event: copy it from this event's participant list.") % {"value": written})
+        return None
+    if pk in seen:
+        row.fail(key, _("The ID %(id)s is also on row %(row)s.") % {"id": pk, "row": seen[pk]})
+        return None
+    seen[pk] = row.preview.row
+    return pk
+
+
+def _applicable(event: Event, preview: _SheetPreview, user) -> None:
+    if preview.has_errors:
+        raise ValidationError(_("The file has errors: correct them and upload it again. Nothing was imported."))
+    if preview.event_id != event.pk:
+        raise ValidationError(_("This preview is of another event's file."))
+    services.check_manages(user, event)
+
+
+def _changed_since(row: RowPreview) -> ValidationError:
+    return ValidationError(_("Row %(row)s: the data changed since the preview. Upload the file again.") % {"row": row.row})
+
+
+def scores_preview(event: Event, uploaded_file) -> ScoresPreview:
+    """What importing a filled-in participant list would do to the test scores, saving nothing.
+    Never raises on a bad file: it says why."""
+    result = ScoresPreview(event_id=event.pk, filename=os.path.basename(getattr(uploaded_file, "name", "") or ""))
+    columns = score_columns()
+    opened = _open_sheet(
+        result, uploaded_file, columns, _lookup(columns),
+        missing=_("Row 1 of sheet “%(sheet)s” lacks the columns %(columns)s: use the participant list downloaded from this event."),
+        empty=_("The sheet “%(sheet)s” has no participants."),
+    )  # fmt: skip
+    if opened is None:
+        return result
+    header, positions, rows = opened
+    participations = {participation.pk: participation for participation in event.participations.select_related("person")}
+    seen: dict[int, int] = {}
+    for number, values in rows:
+        row = _Row(result.sheet, number, values, header, positions)
+        scores = {}
+        for key in SCORE_KEYS:
+            scores[key], problem = _score(row.cell(key))
+            if problem:
+                row.fail(key, problem)
+        pk = _participation_id(row, "id", participations, seen)
+        if not text(row.cell("id")) and any(score is not None for score in scores.values()):
+            row.fail("id", _("Without its ID a row cannot be matched to a participant: copy it from this event's participant list."))
+        participation = participations.get(pk)
+        preview = row.preview
+        preview.values = {"participation": pk, **{key: None if score is None else str(score) for key, score in scores.items()}}
+        preview.display = {"id": text(row.cell("id")), "name": participation.person.full_name if participation else ""}
+        for key, score in scores.items():
+            preview.display[key] = text(score)
+            preview.display[f"current_{key}"] = text(getattr(participation, key)) if participation else ""
+        if preview.errors:
+            preview.action = ERROR
+        elif participation and any(score is not None and score != getattr(participation, key) for key, score in scores.items()):
+            preview.action = UPDATE
+        else:
+            preview.action = UNCHANGED
+            if participation is None:
+                preview.note = _("No ID and no score: nothing to import.")
+        result.rows.append(preview)
+    return result
+
+
+def scores_apply(event: Event, preview: ScoresPreview, user) -> int:
+    """Record the scores of a preview without errors, all or nothing. A blank cell keeps the score
+    the participant has now. Returns how many participants' scores changed."""
+    _applicable(event, preview, user)
+    rows = [row for row in preview.rows if row.action == UPDATE]
+    participations = event.participations.in_bulk([row.values["participation"] for row in rows])
+    with transaction.atomic(), services.recompute_once():
+        for row in rows:
+            participation = participations.get(row.values["participation"])
+            if participation is None:
+                raise _changed_since(row)
+            scores = {key: getattr(participation, key) if row.values[key] is None else Decimal(row.values[key]) for key in SCORE_KEYS}
+            try:
+                services.scores_record(participation=participation, user=user, **scores)
+            except ValidationError as exc:
+                raise ValidationError(_("Row %(row)s: %(reason)s") % {"row": row.row, "reason": " ".join(exc.messages)}) from exc
+    return len(rows)
+
+
+def feedback_preview(event: Event, uploaded_file) -> FeedbackPreview:
+    """What importing a sheet of evaluation forms would record, saving nothing. Never raises on a bad
+    file: it says why."""
+    result = FeedbackPreview(event_id=event.pk, filename=os.path.basename(getattr(uploaded_file, "name", "") or ""))
+    opened = _open_sheet(
+        result, uploaded_file, FEEDBACK_COLUMNS, _feedback_lookup(),
+        missing=_("Row 1 of sheet “%(sheet)s” lacks the columns %(columns)s: use the template."),
+        empty=_("The sheet “%(sheet)s” has no evaluation forms."),
+    )  # fmt: skip
+    if opened is None:
+        return result
+    header, positions, rows = opened
+    participations = {participation.pk: participation for participation in event.participations.select_related("person")}
+    answered = set(Feedback.objects.filter(participation__event=event).values_list("participation_id", flat=True))
+    seen: dict[int, int] = {}
+    for number, values in rows:
+        row = _Row(result.sheet, number, values, header, positions)
+        preview = row.preview
+        for key in MARK_KEYS:
+            written, mark = text(row.cell(key)), _whole_number(row.cell(key))
+            if not written:
+                row.fail(key, _("This column is required."))
+            elif mark is None or not 1 <= mark <= 5:
+                row.fail(key, _("“%(value)s” is not a mark: write a whole number from 1 to 5.") % {"value": written})
+                mark = None
+            preview.values[key] = mark
+        preview.values["comments"] = _comment(row.cell("comments"))
+        pk = _participation_id(row, "participation", participations, seen) if "participation" in positions else None
+        if pk in answered:
+            row.fail("participation", _("%(person)s already has an evaluation form.") % {"person": participations[pk].person.full_name})
+            pk = None
+        preview.values["participation"] = pk
+        preview.display = {
+            **{key: text(row.cell(key)) for key in MARK_KEYS},
+            "comments": preview.values["comments"],
+            "id": text(row.cell("participation")),
+            "participant": participations[pk].person.full_name if pk else "",
+        }
+        preview.action = ERROR if preview.errors else CREATE
+        result.rows.append(preview)
+    return result
+
+
+def feedback_apply(event: Event, preview: FeedbackPreview, user) -> int:
+    """Record every evaluation form of a preview without errors, all or nothing. Returns how many."""
+    _applicable(event, preview, user)
+    participations = event.participations.in_bulk([row.values["participation"] for row in preview.rows if row.values.get("participation")])
+    with transaction.atomic(), services.recompute_once():
+        for row in preview.rows:
+            values = dict(row.values)
+            if values.get("participation"):
+                values["participation"] = participations.get(values["participation"])
+                if values["participation"] is None:
+                    raise _changed_since(row)
+            try:
+                services.feedback_record(event=event, user=user, **values)
+            except ValidationError as exc:
+                raise ValidationError(_("Row %(row)s: %(reason)s") % {"row": row.row, "reason": " ".join(exc.messages)}) from exc
+    return len(preview.rows)
+
+
+def feedback_template() -> bytes:
+    """The .xlsx to type evaluation forms into: one form per row, bilingual headers, and a guide."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = FEEDBACK_SHEET
+    guide = workbook.create_sheet(GUIDE_SHEET)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for index, column in enumerate(FEEDBACK_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=f"{column.header} *" if column.required else column.header)
+        cell.font, cell.alignment = bold, wrap
+        cell.fill = PatternFill("solid", fgColor="FCE4D6" if column.required else "DDEBF7")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.row_dimensions[1].height = 30
+    sheet.freeze_panes = "A2"
+    marks = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True, errorStyle="warning", showErrorMessage=True)
+    marks.error = "Một số nguyên từ 1 đến 5. (A whole number from 1 to 5.)"
+    for index, column in enumerate(FEEDBACK_COLUMNS, start=1):
+        if column.key in MARK_KEYS:
+            letter = get_column_letter(index)
+            marks.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(marks)
+
+    guide["A1"] = "Hướng dẫn nhập phiếu đánh giá (How to fill in the evaluation forms)"
+    guide["A1"].font = Font(bold=True, size=13)
+    guide["A2"] = (
+        "Mỗi dòng là một phiếu đánh giá. Không sửa dòng tiêu đề; các cột có dấu * là bắt buộc; dòng trống được bỏ qua. "
+        "(One evaluation form per row. Do not change the header row; columns marked * are required; empty rows are skipped.)"
+    )
+    guide["A2"].alignment = wrap
+    guide.merge_cells("A2:E2")
+    guide.row_dimensions[2].height = 45
+    titles = ("Cột (Column)", "Tiêu đề (Header)", "Bắt buộc (Required)", "Hướng dẫn (Vietnamese)", "Guide (English)")
+    for index, title in enumerate(titles, start=1):
+        guide.cell(row=4, column=index, value=title).font = bold
+    for offset, column in enumerate(FEEDBACK_COLUMNS):
+        row = 5 + offset
+        guide.cell(row=row, column=1, value=get_column_letter(offset + 1))
+        guide.cell(row=row, column=2, value=column.header)
+        guide.cell(row=row, column=3, value="Có (Yes)" if column.required else "Không (No)")
+        guide.cell(row=row, column=4, value=column.guide_vi).alignment = wrap
+        guide.cell(row=row, column=5, value=column.guide_en).alignment = wrap
+    for letter, width in zip("ABCDE", (8, 34, 14, 50, 50), strict=True):
+        guide.column_dimensions[letter].width = width
 
     output = io.BytesIO()
     workbook.save(output)

@@ -18,7 +18,7 @@ from planning import services as planning_services
 from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
 
 from . import selectors
-from .models import Attendance, Event, Feedback, IndicatorRule, Participation, Person, Role
+from .models import Attendance, Event, Feedback, IndicatorRule, Participation, Person, Role, Session
 
 
 def normalise_phone(phone: str) -> str:
@@ -58,6 +58,37 @@ def event_create(*, user, organisers: Iterable, co_organisers: Iterable = (), ac
         if user is not None:
             event.managers.add(user)
     return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, user, organisers: Iterable, co_organisers: Iterable, activities: Iterable, **fields) -> Event:
+    check_manages(user, event)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event._history_user = user
+    event.save()
+    event.organisers.set(organisers)
+    event.co_organisers.set(co_organisers)
+    event.activities.set(activities)
+    return event
+
+
+@transaction.atomic
+def agenda_save(*, event: Event, user, sessions: Iterable[tuple[Session | None, dict]], deleted: Iterable[Session] = ()) -> None:
+    """Add or change agenda sessions (existing session or None, with its fields) and delete others."""
+    check_manages(user, event)
+    for session in deleted:
+        if session.event_id == event.pk:
+            session.delete()
+    for session, data in sessions:
+        session = session or Session(event=event)
+        for name, value in data.items():
+            if name in ("day", "start_time", "end_time", "title_vi", "title_en", "speakers", "facilitators"):
+                setattr(session, name, value)
+        session.full_clean()
+        session._history_user = user
+        session.save()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
@@ -100,11 +101,11 @@ class EventUpdateView(ManagedEventMixin, UpdateView):
     context_object_name = "event"
 
     def form_valid(self, form):
-        with transaction.atomic():
-            form.instance._history_user = self.request.user
-            response = super().form_valid(form)
+        data = dict(form.cleaned_data)
+        relations = {name: data.pop(name) for name in ("organisers", "co_organisers", "activities")}
+        self.object = services.event_update(event=self.object, user=self.request.user, **relations, **data)
         messages.success(self.request, _("Saved."))
-        return response
+        return redirect(self.object)
 
 
 @login_required
@@ -112,8 +113,16 @@ def agenda_edit(request, pk):
     event = managed_event(request, pk)
     formset = SessionFormSet(request.POST or None, instance=event)
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
+        services.agenda_save(
+            event=event,
+            user=request.user,
+            sessions=[
+                (form.instance if form.instance.pk else None, form.cleaned_data)
+                for form in formset.forms
+                if form.has_changed() and form not in formset.deleted_forms
+            ],
+            deleted=[form.instance for form in formset.deleted_forms if form.instance.pk],
+        )
         messages.success(request, _("The agenda is saved."))
         return redirect(event)
     return render(request, "events/agenda_form.html", {"event": event, "formset": formset})
@@ -251,6 +260,78 @@ def scores_edit(request, pk):
         return redirect(event)
     rows = [(form, by_pk.get(form.initial.get("participation"))) for form in formset]
     return render(request, "events/scores_form.html", {"event": event, "formset": formset, "rows": rows})
+
+
+SCORES_SESSION_KEY = "events-scores-import-{pk}"
+FEEDBACK_SESSION_KEY = "events-feedback-import-{pk}"
+
+
+@login_required
+def scores_import(request, pk):
+    """Upload the participant list with its test scores filled in, and see what would change. Nothing is saved here."""
+    event = managed_event(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = importing.scores_preview(event, form.cleaned_data["file"])
+        request.session[SCORES_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
+    return render(request, "events/scores_import.html", {"event": event, "form": form, "preview": preview})
+
+
+@login_required
+@require_POST
+def scores_import_apply(request, pk):
+    event = managed_event(request, pk)
+    stored = request.session.get(SCORES_SESSION_KEY.format(pk=event.pk))
+    if stored is None:
+        messages.error(request, _("Upload the file again: the preview has expired."))
+        return redirect("events:scores-import", pk=event.pk)
+    try:
+        updated = importing.scores_apply(event, importing.ScoresPreview.from_dict(stored), request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:scores-import", pk=event.pk)
+    del request.session[SCORES_SESSION_KEY.format(pk=event.pk)]
+    messages.success(
+        request, ngettext("Test scores of %(count)s participant updated.", "Test scores of %(count)s participants updated.", updated) % {"count": updated}
+    )
+    return redirect("events:scores-edit", pk=event.pk)
+
+
+@login_required
+def feedback_import(request, pk):
+    """Upload evaluation forms typed into the template, and see what would be recorded. Nothing is saved here."""
+    event = managed_event(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        preview = importing.feedback_preview(event, form.cleaned_data["file"])
+        request.session[FEEDBACK_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
+    return render(request, "events/feedback_import.html", {"event": event, "form": form, "preview": preview})
+
+
+@login_required
+@require_POST
+def feedback_import_apply(request, pk):
+    event = managed_event(request, pk)
+    stored = request.session.get(FEEDBACK_SESSION_KEY.format(pk=event.pk))
+    if stored is None:
+        messages.error(request, _("Upload the file again: the preview has expired."))
+        return redirect("events:feedback-import", pk=event.pk)
+    try:
+        created = importing.feedback_apply(event, importing.FeedbackPreview.from_dict(stored), request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:feedback-import", pk=event.pk)
+    del request.session[FEEDBACK_SESSION_KEY.format(pk=event.pk)]
+    messages.success(request, ngettext("%(count)s evaluation form recorded.", "%(count)s evaluation forms recorded.", created) % {"count": created})
+    return redirect("events:feedback-create", pk=event.pk)
+
+
+@login_required
+def feedback_template(request, pk):
+    event = managed_event(request, pk)
+    return xlsx_response(f"{event.code}-feedback-template.xlsx", importing.feedback_template())
 
 
 @login_required

@@ -167,3 +167,54 @@ def test_event_list_and_figures_keep_their_query_count(organiser, client, django
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("events:event-list"))
         client.get(reverse("events:figures"))
+
+
+def test_agenda_sessions_are_added_changed_and_deleted(event, organiser, client):
+    from events.models import Session
+
+    kept, dropped = (Session.objects.create(event=event, day=event.start_date, start_time=t, end_time=e, title_vi=n) for t, e, n in (
+        (datetime.time(8), datetime.time(9), "Khai mạc"), (datetime.time(9), datetime.time(10), "Bỏ"),
+    ))  # fmt: skip
+    client.force_login(organiser)
+    prefix = "sessions"
+    data = {f"{prefix}-TOTAL_FORMS": 3, f"{prefix}-INITIAL_FORMS": 2}
+    for index, session in enumerate((kept, dropped)):
+        data |= {f"{prefix}-{index}-id": session.pk, f"{prefix}-{index}-day": session.day.isoformat(), f"{prefix}-{index}-start_time": "08:00",
+                 f"{prefix}-{index}-end_time": "09:00", f"{prefix}-{index}-title_vi": session.title_vi}  # fmt: skip
+    data |= {f"{prefix}-0-title_vi": "Khai mạc chính thức", f"{prefix}-1-DELETE": "on"}
+    data |= {
+        f"{prefix}-2-day": event.days[1].isoformat(),
+        f"{prefix}-2-start_time": "13:30",
+        f"{prefix}-2-end_time": "15:00",
+        f"{prefix}-2-title_vi": "Thảo luận",
+    }
+
+    response = client.post(reverse("events:agenda-edit", args=[event.pk]), data)
+
+    assert response.status_code == 302
+    assert list(event.sessions.values_list("title_vi", flat=True)) == ["Khai mạc chính thức", "Thảo luận"]
+
+
+def test_a_session_outside_the_event_days_is_refused_beside_its_day(event, organiser, client):
+    client.force_login(organiser)
+    data = {"sessions-TOTAL_FORMS": 1, "sessions-INITIAL_FORMS": 0, "sessions-0-day": "2031-01-01", "sessions-0-start_time": "08:00",
+            "sessions-0-end_time": "09:00", "sessions-0-title_vi": "Sai ngày"}  # fmt: skip
+    response = client.post(reverse("events:agenda-edit", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert "day" in response.context["formset"].forms[0].errors
+    assert not event.sessions.exists()
+
+
+def test_organiser_edits_their_event(event, organiser, client):
+    from planning.models import Organisation
+
+    client.force_login(organiser)
+    data = {
+        "code": event.code, "type": event.type, "title_vi": "Hội thảo đã đổi tên", "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(), "modality": "hybrid", "organisers": [Organisation.objects.get(code="mofa").pk], "certificate_min_days": 2,
+    }  # fmt: skip
+    response = client.post(reverse("events:event-update", args=[event.pk]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title_vi, event.modality, event.certificate_min_days) == ("Hội thảo đã đổi tên", "hybrid", 2)
+    assert event.history.first().history_user == organiser
