@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -66,12 +65,7 @@ def participant_header() -> list[str]:
 
 def participant_rows(event: Event):
     """One row per participation, cancelled ones included (their status says so)."""
-    participations = (
-        event.participations.select_related("person", "organisation", "province")
-        .annotate(days_present=Count("attendances__day", distinct=True))
-        .order_by("person__full_name", "pk")
-    )
-    for participation in participations:
+    for participation in selectors.event_participants(event):
         person = participation.person
         if participation.organisation_type is not None:
             organisation_type = participation.get_organisation_type_display()
@@ -106,6 +100,19 @@ def participant_rows(event: Event):
 def participant_list(event: Event) -> bytes:
     """The event's participants with their details, as an .xlsx."""
     return workbook_bytes([Sheet(title=_("Participants"), header=participant_header(), rows=participant_rows(event))])
+
+
+def follow_up_list(event: Event) -> bytes:
+    """Contacts of the people who consented to follow-up, and no one else, as an .xlsx."""
+    header = [
+        label(Person, "full_name"),
+        label(Participation, "organisation"),
+        label(Participation, "position"),
+        label(Person, "email"),
+        label(Person, "phone"),
+    ]
+    rows = ([p.person.full_name, p.organisation_label, p.position, p.person.email, p.person.phone] for p in selectors.follow_up_contacts(event))
+    return workbook_bytes([Sheet(title=_("Follow-up"), header=header, rows=rows)])
 
 
 # Sign-in sheet ----------------------------------------------------------------------------------

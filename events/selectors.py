@@ -26,6 +26,20 @@ def participations_of(user) -> QuerySet:
     return Participation.objects.filter(event__in=visible_events(user))
 
 
+def event_participants(event: Event) -> QuerySet:
+    """An event's participations with their person, organisation, province and days present, by name."""
+    return (
+        event.participations.select_related("person", "organisation", "province")
+        .annotate(days_present=Count("attendances__day", distinct=True))
+        .order_by("person__full_name", "pk")
+    )
+
+
+def follow_up_contacts(event: Event) -> QuerySet:
+    """Only the people who agreed to be contacted after the event."""
+    return event_participants(event).filter(consent_follow_up=True).exclude(status=RegistrationStatus.CANCELLED)
+
+
 def counted_participations(participations: QuerySet | None = None, *, min_days: int = 1, roles=(Role.PARTICIPANT,)) -> QuerySet:
     """Participations of people who came on at least `min_days` days (cancelled ones never count)."""
     participations = Participation.objects.all() if participations is None else participations

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/participants/import/apply/", views.participant_import_apply, name="participant-import-apply"),
     path("<int:pk>/participants/template.xlsx", views.import_template, name="import-template"),
     path("<int:pk>/participants.xlsx", views.participant_export, name="participant-export"),
+    path("<int:pk>/follow-up.xlsx", views.follow_up_export, name="follow-up-export"),
     path("<int:pk>/check-in/<str:day>/", views.checkin, name="checkin"),
     path("<int:pk>/scores/", views.scores_edit, name="scores-edit"),
     path("<int:pk>/scores/import/", views.scores_import, name="scores-import"),

@@ -132,11 +132,7 @@ def agenda_edit(request, pk):
 def participant_list(request, pk):
     event = managed_event(request, pk)
     query = request.GET.get("q", "").strip()
-    participations = (
-        event.participations.select_related("person", "organisation", "province")
-        .annotate(days_present=Count("attendances__day", distinct=True))
-        .order_by("person__full_name")
-    )
+    participations = selectors.event_participants(event)
     if query:
         participations = participations.filter(
             Q(person__full_name__icontains=query) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query)
@@ -209,6 +205,12 @@ def import_template(request, pk):
 def participant_export(request, pk):
     event = managed_event(request, pk)
     return xlsx_response(f"{event.code}-participants.xlsx", exports.participant_list(event))
+
+
+@login_required
+def follow_up_export(request, pk):
+    event = managed_event(request, pk)
+    return xlsx_response(f"{event.code}-follow-up.xlsx", exports.follow_up_list(event))
 
 
 @login_required

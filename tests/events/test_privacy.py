@@ -37,7 +37,18 @@ def test_organiser_sees_only_their_own_events_participants(two_events):
 
 
 @pytest.mark.parametrize(
-    "name", ["event-detail", "participant-list", "participant-export", "participant-import", "scores-edit", "certificates", "report-pdf", "report-xlsx"]
+    "name",
+    [
+        "event-detail",
+        "participant-list",
+        "participant-export",
+        "follow-up-export",
+        "participant-import",
+        "scores-edit",
+        "certificates",
+        "report-pdf",
+        "report-xlsx",
+    ],
 )
 def test_organiser_cannot_open_another_organisers_event_pages(two_events, client, name):
     _own, other, alice, _bob = two_events

@@ -34,7 +34,7 @@ def test_every_event_page_answers_for_its_organiser(event, organiser, client):
         reverse("events:event-list"), reverse("events:figures"), reverse("events:event-create"),
         *(reverse(f"events:{name}", args=[event.pk]) for name in (
             "event-detail", "event-update", "agenda-edit", "participant-list", "participant-create", "participant-import",
-            "import-template", "participant-export", "scores-edit", "feedback-create", "certificates", "report-pdf", "report-xlsx",
+            "import-template", "participant-export", "follow-up-export", "scores-edit", "feedback-create", "certificates", "report-pdf", "report-xlsx",
         )),
         reverse("events:checkin", args=[event.pk, day]), reverse("events:sign-in-sheet", args=[event.pk, day]),
     ]  # fmt: skip

@@ -286,3 +286,14 @@ def test_event_report_of_an_event_without_people(reference_data):
     assert "0" in pdf_text(exports.event_report_pdf(event))
     summary = dict(row for row in sheet_rows(exports.event_report_xlsx(event))[1:])
     assert 0 in summary.values()
+
+
+def test_follow_up_list_holds_only_people_who_consented(reference_data):
+    event = EventFactory()
+    participation(event, name="Nguyễn Thị Hồng", sex=Sex.FEMALE, consent_follow_up=True, phone="0912345678")
+    participation(event, name="Trần Văn Minh", sex=Sex.MALE, consent_follow_up=False)
+
+    rows = sheet_rows(exports.follow_up_list(event))
+
+    assert [row[0] for row in rows[1:]] == ["Nguyễn Thị Hồng"]
+    assert rows[1][4] == "0912345678"
