@@ -36,3 +36,14 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def log_in(page, username, password="demo-password"):
+    """Log in through the admin's login page and wait until it has let us in."""
+    from django.urls import reverse
+
+    page.goto(reverse("admin:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from planning.models import Activity, ActivityStatus
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,15 +12,12 @@ def test_coordinator_changes_an_activitys_status_and_sees_it_in_the_history(demo
     activity = Activity.objects.get(code="2.2.2")
     assert activity.status == ActivityStatus.NOT_STARTED
 
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", "coordinator")
-    page.fill("#id_password", "demo-password")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
+    log_in(page, "coordinator")
 
     page.goto(reverse("admin:planning_activity_changelist"))
     page.fill("#searchbar", "2.2.2")
     page.press("#searchbar", "Enter")
+    page.wait_for_url("**q=2.2.2*")
     assert "[Mẫu] Giáo dục kỹ năng sống" in page.locator("#result_list").inner_text()
     page.click('#result_list th a:text-is("2.2.2")')
 
@@ -28,7 +27,7 @@ def test_coordinator_changes_an_activitys_status_and_sees_it_in_the_history(demo
     page.fill("#id_change_reason", "Cập nhật sau họp giao ban quý IV")
     page.click("input[name=_save]")
 
-    assert page.locator(".messagelist .success").count() == 1
+    expect(page.locator(".messagelist .success")).to_have_count(1)
     assert "Có nguy cơ chậm" in page.locator("#result_list").inner_text()
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.AT_RISK

@@ -5,11 +5,13 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from events import importing
 from events.models import Attendance
 from planning import roles
+from tests.browser.conftest import log_in
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,10 +44,7 @@ def test_organiser_imports_checks_in_two_people_and_downloads_their_certificates
         start_date=datetime.date(2025, 3, 10), end_date=datetime.date(2025, 3, 11),
     )  # fmt: skip
 
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", "organiser")
-    page.fill("#id_password", "demo-password")
-    page.click("input[type=submit]")
+    log_in(page, "organiser")
 
     page.goto(reverse("events:event-list"))
     page.click("text=Hội thảo kỹ thuật về PN, HB&AN")
@@ -57,7 +56,7 @@ def test_organiser_imports_checks_in_two_people_and_downloads_their_certificates
     preview = page.locator("#import-preview").inner_text()
     assert all(name in preview for name, *_ in PEOPLE)
     page.click("button:has-text('Áp dụng')")
-    assert page.locator(".alert-success").count() == 1
+    expect(page.locator(".alert-success")).to_have_count(1)
     listing = page.locator("table").inner_text()
     assert "Nguyễn Thị Hồng" in listing and "Đặng Văn Ước" in listing
 
@@ -65,9 +64,10 @@ def test_organiser_imports_checks_in_two_people_and_downloads_their_certificates
     for name in ("Nguyễn Thị Hồng", "Đặng Văn Ước"):
         page.fill("input[type=search]", name.split()[-1])
         page.press("input[type=search]", "Enter")
+        page.wait_for_url("**q=*")
         page.click(f"li:has-text('{name}') >> button")
-        assert page.locator(f"li:has-text('{name}') .btn-success").count() == 1
-    assert page.locator("#present-count").inner_text() == "2"
+        expect(page.locator(f"li:has-text('{name}') .btn-success")).to_have_count(1)
+    expect(page.locator("#present-count")).to_have_text("2")
     assert Attendance.objects.filter(participation__event=event, day=datetime.date(2025, 3, 10)).count() == 2
 
     page.goto(reverse("events:event-detail", args=[event.pk]))
