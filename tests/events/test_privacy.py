@@ -117,3 +117,12 @@ def test_merging_people_is_deliberate_and_keeps_their_events():
     assert keep.participations.count() == 2
     keep.refresh_from_db()
     assert keep.phone == "0912345678"
+
+
+def test_organisers_cannot_browse_people_in_the_admin(two_events, client):
+    _own, _other, alice, _bob = two_events
+    client.force_login(alice)
+    assert client.get(reverse("admin:events_person_changelist")).status_code == 403
+    assert client.get(reverse("admin:events_participation_changelist")).status_code == 403
+    client.force_login(coordinator())
+    assert client.get(reverse("admin:events_person_changelist")).status_code == 200

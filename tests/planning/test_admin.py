@@ -20,7 +20,7 @@ def admin_urls():
     """(label, url) of every changelist, add and change page of the plan's models."""
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
-        if opts.app_label != "planning":
+        if opts.app_label not in ("planning", "events"):
             continue
         yield f"{opts.model_name} list", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         yield f"{opts.model_name} add", reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
