@@ -15,10 +15,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from napwps.exporting import Sheet, pdf_bytes, workbook_bytes
-from planning.models import Province
 
 from . import selectors
-from .models import AgeBand, Event, Participation, Person, RegistrationStatus, Role, Sector, Session, Sex
+from .models import Event, Participation, Person, RegistrationStatus, Session
 
 SIGN_IN_BLANK_ROWS = 5  # for people who come without registering
 
@@ -29,10 +28,6 @@ def label(model, field_name: str) -> str:
 
 def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
-
-
-def not_recorded() -> str:
-    return _("Not recorded")
 
 
 # Participant list -------------------------------------------------------------------------------
@@ -191,13 +186,6 @@ class EventReport:
             (_("Report made on"), timezone.localdate()),
         ]
 
-    def category_labels(self, dimension: str) -> dict:
-        if dimension == "province":
-            provinces = Province.objects.valid_between(self.event.start_date, self.event.end_date).filter(code__in=self.people.by.get("province", {}))
-            return {province.code: str(province.name) for province in provinces}
-        choices = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}[dimension]
-        return {value: str(name) for value, name in choices.choices}
-
     @cached_property
     def breakdowns(self) -> list[Breakdown]:
         titles = {
@@ -209,12 +197,9 @@ class EventReport:
         }
         breakdowns = []
         for dimension in selectors.DIMENSIONS:
-            labels = self.category_labels(dimension)
             counts = self.people.by.get(dimension, {})
-            rows = [
-                (labels.get(key) or (not_recorded() if key == "unknown" else key), count, selectors.percent(count, self.people.total))
-                for key, count in counts.items()
-            ]
+            labels = selectors.category_labels(dimension, counts)
+            rows = [(labels[key], count, selectors.percent(count, self.people.total)) for key, count in counts.items()]
             breakdowns.append(Breakdown(dimension, *titles[dimension], rows=rows))
         return breakdowns
 

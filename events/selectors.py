@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.utils.translation import gettext
 
-from .models import Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role
+from planning.models import Province
+
+from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
 
 SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
+UNKNOWN = "unknown"
 DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
+CHOICES = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}
 
 
 def visible_events(user) -> QuerySet:
@@ -54,11 +59,24 @@ class PeopleFigures:
     total: int = 0
     by: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def labelled(self) -> dict[str, list[tuple[str, int]]]:
+        """The breakdowns with readable category names instead of codes and ids."""
+        return {dimension: [(label, counts[key]) for key, label in category_labels(dimension, counts).items()] for dimension, counts in self.by.items()}
+
     def public(self) -> "PeopleFigures":
         """The same figures with every group under five people shown as '< 5'."""
         return PeopleFigures(
             total=suppress(self.total), by={dimension: {key: suppress(value) for key, value in counts.items()} for dimension, counts in self.by.items()}
         )
+
+
+def category_labels(dimension: str, keys) -> dict:
+    """Readable names of a breakdown's keys, in the keys' order (provinces by id: codes changed in 2025)."""
+    if dimension == "province":
+        names = {province.pk: str(province) for province in Province.objects.filter(pk__in=[key for key in keys if key != UNKNOWN])}
+    else:
+        names = {value: str(label) for value, label in CHOICES[dimension].choices}
+    return {key: names.get(key) or (gettext("Not recorded") if key == UNKNOWN else str(key)) for key in keys}
 
 
 def suppress(count: int):
@@ -68,13 +86,13 @@ def suppress(count: int):
 def people_figures(participations: QuerySet) -> PeopleFigures:
     """Unique people among some participations, by sex, sector, province, role and age band."""
     rows = participations.order_by("event__start_date", "pk").values(
-        "person_id", "person__sex", "person__age_band", "sector", "province__code", "role"
+        "person_id", "person__sex", "person__age_band", "sector", "province_id", "role"
     )  # fmt: skip
     latest = {row["person_id"]: row for row in rows}  # later participations overwrite earlier ones
-    keys = {"sex": "person__sex", "sector": "sector", "province": "province__code", "role": "role", "age_band": "person__age_band"}
+    keys = {"sex": "person__sex", "sector": "sector", "province": "province_id", "role": "role", "age_band": "person__age_band"}
     return PeopleFigures(
         total=len(latest),
-        by={dimension: dict(Counter(row[key] or "unknown" for row in latest.values()).most_common()) for dimension, key in keys.items()},
+        by={dimension: dict(Counter(row[key] or UNKNOWN for row in latest.values()).most_common()) for dimension, key in keys.items()},
     )
 
 

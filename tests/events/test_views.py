@@ -218,3 +218,13 @@ def test_organiser_edits_their_event(event, organiser, client):
     event.refresh_from_db()
     assert (event.title_vi, event.modality, event.certificate_min_days) == ("Hội thảo đã đổi tên", "hybrid", 2)
     assert event.history.first().history_user == organiser
+
+
+def test_figures_name_categories_instead_of_codes(event, organiser, client):
+    from planning.models import Province
+
+    AttendanceFactory(participation=ParticipationFactory(event=event, person=PersonFactory(sex="female"), province=Province.objects.get(code="01")))
+    client.force_login(organiser)
+    page = client.get(reverse("events:figures")).content.decode()
+    assert "Hà Nội (01)" in page
+    assert ">Nữ<" in page and ">female<" not in page

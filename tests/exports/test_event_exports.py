@@ -236,7 +236,7 @@ def test_event_report_xlsx_has_the_selector_figures(workshop):
     assert ["Sex", "Female", 1, 50] in groups
     assert ["Sex", "Male", 1, 50] in groups
     assert ["Sector", "National NGO", 1, 50] in groups
-    assert ["Province", "Ha Noi", 1, 50] in groups
+    assert ["Province", "Ha Noi (01)", 1, 50] in groups
     assert ["Province", "Not recorded", 1, 50] in groups
 
     attendance = sheet_rows(data, "Attendance by day")
