@@ -30,7 +30,7 @@ run: $(VENV)/.requirements ## Build the SQLite demo database and serve http://12
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.requirements-dev lint ## Lint, then the whole suite: SQLite, a throwaway PostgreSQL, Chromium
+test: $(VENV)/.requirements-dev ## Lint, then the whole suite: SQLite, a throwaway PostgreSQL, Chromium
 	bash scripts/test-all
 
 lint: $(VENV)/.requirements-dev ## ruff and makemigrations --check
