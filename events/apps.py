@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,9 +19,16 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from . import signals
-        from .models import Attendance, Participation
+        from .models import Attendance, Event, IndicatorRule, Participation, Person
 
         post_migrate.connect(grant_coordinators, sender=self)
-        for model in (Attendance, Participation):
-            post_save.connect(signals.attendance_changed, sender=model, dispatch_uid=f"recompute-{model.__name__}-save")
-            post_delete.connect(signals.attendance_changed, sender=model, dispatch_uid=f"recompute-{model.__name__}-delete")
+        for model, receiver in ((Attendance, signals.attendance_changed), (Participation, signals.attendance_changed), (Event, signals.event_changed)):
+            post_save.connect(receiver, sender=model, dispatch_uid=f"recompute-{model.__name__}-save")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"recompute-{model.__name__}-delete")
+        post_init.connect(signals.remember_counted_year, sender=Event, dispatch_uid="recompute-event-year")
+        m2m_changed.connect(signals.event_activities_changed, sender=Event.activities.through, dispatch_uid="recompute-event-activities")
+        for sender in (Person, IndicatorRule):
+            post_save.connect(signals.anything_changed, sender=sender, dispatch_uid=f"recompute-{sender.__name__}-save")
+            post_delete.connect(signals.anything_changed, sender=sender, dispatch_uid=f"recompute-{sender.__name__}-delete")
+        for sender in (IndicatorRule.activities.through, IndicatorRule.objectives.through):
+            m2m_changed.connect(signals.anything_changed, sender=sender, dispatch_uid=f"recompute-{sender.__name__}")

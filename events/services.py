@@ -5,7 +5,6 @@ import datetime
 import re
 import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -102,6 +101,8 @@ def participant_register(*, event: Event, user, person: Person | None = None, pe
         person.full_clean()
         person.save()
     participation = Participation(event=event, person=person, **participation_fields)
+    if participation.organisation is not None and participation.organisation_type is None:
+        participation.organisation_type = participation.organisation.type  # the type it had when they came, kept as it was
     participation.full_clean()
     participation._history_user = user
     participation.save()
@@ -110,17 +111,29 @@ def participant_register(*, event: Event, user, person: Person | None = None, pe
 
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, user) -> Person:
-    """Move the duplicate's participations to `keep`, then delete the duplicate. Deliberate only."""
+    """Make two records of one human one: the duplicate's participations move to `keep`, then it goes.
+
+    Deliberate only: whoever merges must manage every event of both records (coordinators do). Each
+    moved participation keeps a history entry saying so; `keep`'s empty contacts and answers are
+    filled from the duplicate. The indicators computed from events follow after the commit.
+    """
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A person cannot be merged with themselves."))
-    for participation in duplicate.participations.select_related("event"):
+    moving = list(duplicate.participations.select_related("event"))
+    for participation in [*moving, *keep.participations.select_related("event")]:
         check_manages(user, participation.event)
-        if keep.participations.filter(event=participation.event).exists():
-            raise ValidationError(_("Both records attended %(event)s: resolve that first.") % {"event": participation.event})
-    duplicate.participations.update(person=keep)
+    clash = keep.participations.filter(event__in=[participation.event for participation in moving]).select_related("event").first()
+    if clash is not None:
+        raise ValidationError(_("Both records are registered for %(event)s: remove one registration first.") % {"event": clash.event})
+    for participation in moving:
+        participation.person = keep
+        participation._history_user = user
+        participation._change_reason = f"Merged person #{duplicate.pk} into #{keep.pk}"
+        participation.save(update_fields=["person"])
     for field in ("email", "phone", "age_band", *Person.WG_FIELDS):
-        if not getattr(keep, field) and getattr(duplicate, field):
+        if getattr(keep, field) in ("", None) and getattr(duplicate, field) not in ("", None):
             setattr(keep, field, getattr(duplicate, field))
+    keep.full_clean()
     keep.save()
     duplicate.delete()
     return keep
@@ -174,11 +187,14 @@ def rule_participations(rule: IndicatorRule, year: int) -> QuerySet:
     return selectors.counted_participations(participations, min_days=rule.min_days, roles=rule.roles or (Role.PARTICIPANT,))
 
 
-def indicator_recompute(rule: IndicatorRule) -> None:
-    """Write the rule's indicator actual for every year of its plan that has a delivery plan."""
+def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = None) -> None:
+    """Write the rule's indicator actual for every year of its plan that has a delivery plan (or those of `years`)."""
     indicator = rule.indicator
     dimensions = {d.code: d for d in Disaggregation.objects.filter(code__in=("sex", "sector"))}
-    for delivery_plan in indicator.plan.delivery_plans.all():
+    delivery_plans = indicator.plan.delivery_plans.all()
+    if years is not None:
+        delivery_plans = delivery_plans.filter(year__in=years)
+    for delivery_plan in delivery_plans:
         figures = selectors.people_figures(rule_participations(rule, delivery_plan.year))
         existing = IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan=delivery_plan).first()
         if figures.total == 0 and existing is None:
@@ -194,29 +210,34 @@ def indicator_recompute(rule: IndicatorRule) -> None:
         )
 
 
-_deferred = threading.local()
+_pending = threading.local()
+ALL_YEARS = "all"
 
 
-@contextmanager
-def recompute_once():
-    """Inside this block attendance changes do not recompute indicators one by one: once at the end."""
-    if getattr(_deferred, "active", False):
-        yield
-        return
-    _deferred.active = True
-    try:
-        yield
-    finally:
-        _deferred.active = False
-    indicators_recompute()
+def indicators_recompute_on_commit(years: Iterable[int] | str = ALL_YEARS) -> None:
+    """Recompute the indicators fed by events for these years once the current transaction commits.
+
+    Called for every change that can move a count (attendance, participations, people, events, rules);
+    however many changes a transaction makes, the work is done once, after it succeeds.
+    """
+    pending = getattr(_pending, "years", None)
+    if pending is None:
+        pending = _pending.years = set()
+    pending.update([ALL_YEARS] if years == ALL_YEARS else years)
+    transaction.on_commit(_recompute_pending)
 
 
-def indicators_recompute() -> None:
-    """Recompute the indicators fed by events (all of them: there are few rules)."""
-    if getattr(_deferred, "active", False):
-        return
+def _recompute_pending() -> None:
+    years, _pending.years = getattr(_pending, "years", None) or set(), set()
+    if years:
+        indicators_recompute(years=None if ALL_YEARS in years else years)
+
+
+@transaction.atomic
+def indicators_recompute(*, years: Iterable[int] | None = None) -> None:
+    """Recompute the indicators fed by events now, for some years or all of them."""
     for rule in IndicatorRule.objects.select_related("indicator__plan").prefetch_related("activities", "objectives"):
-        indicator_recompute(rule)
+        indicator_recompute(rule, years=years)
 
 
 @transaction.atomic

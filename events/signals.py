@@ -1,8 +1,50 @@
-"""Indicators computed from events follow attendance, whatever path changed it (pages, admin, import)."""
+"""Indicators computed from events follow every change that can move their counts, whatever path made
+it (pages, admin, import): attendance, participations, people, events and their activities, and the
+rules themselves. The work is done once per transaction, after it commits (services.indicators_recompute_on_commit)."""
 
 from . import services
 
 
-def attendance_changed(sender, **kwargs):
+def _year_of_cached_event(instance):
+    """The year of the event a row belongs to, when it is at hand without a query; else every year."""
+    participation = instance if hasattr(instance, "event_id") else None
+    if participation is None and "participation" in instance._state.fields_cache:
+        participation = instance.participation
+    if participation is not None and "event" in participation._state.fields_cache:
+        return [participation.event.start_date.year]
+    return services.ALL_YEARS
+
+
+def attendance_changed(sender, instance, **kwargs):
     if not kwargs.get("raw"):
-        services.indicators_recompute()
+        services.indicators_recompute_on_commit(_year_of_cached_event(instance))
+
+
+def event_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    # A changed date can move the event from one year to another: both years are recomputed.
+    previous = getattr(instance, "_counted_year", None)
+    services.indicators_recompute_on_commit({instance.start_date.year, previous} - {None})
+    instance._counted_year = instance.start_date.year
+
+
+def remember_counted_year(sender, instance, **kwargs):
+    """post_init: the year the event was counted in before any change."""
+    start = instance.__dict__.get("start_date")  # never load a deferred field here
+    instance._counted_year = start.year if start else None
+
+
+def event_activities_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        years = [instance.start_date.year] if hasattr(instance, "start_date") else services.ALL_YEARS
+        services.indicators_recompute_on_commit(years)
+
+
+def anything_changed(sender, **kwargs):
+    """People (sex), rules and their links: every year."""
+    if kwargs.get("raw"):
+        return
+    if "action" in kwargs and kwargs["action"] not in ("post_add", "post_remove", "post_clear"):
+        return
+    services.indicators_recompute_on_commit()

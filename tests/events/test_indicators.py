@@ -1,11 +1,13 @@
-"""An indicator computed from events follows attendance."""
+"""An indicator computed from events follows every change that can move its count, once the change commits."""
+
+import datetime
 
 import pytest
 
 from events import services
 from events.models import EventType, IndicatorRule, Sector, Sex
 from planning.models import DeliveryPlan, IndicatorPeriod
-from tests.factories import AttendanceFactory, EventFactory, IndicatorFactory, ParticipationFactory, PersonFactory, coordinator
+from tests.factories import ActivityFactory, AttendanceFactory, EventFactory, IndicatorFactory, ParticipationFactory, PersonFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -17,59 +19,122 @@ def rule(reference_data):
     return IndicatorRule.objects.create(indicator=indicator, event_types=[EventType.WORKSHOP, EventType.TRAINING])
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed: the recomputation scheduled for then happens."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
 def actual(rule, year=2025):
-    period = IndicatorPeriod.objects.get(indicator=rule.indicator, delivery_plan__year=year)
+    """The computed actual and its breakdown; (None, {}) while nothing was ever counted that year."""
+    period = IndicatorPeriod.objects.filter(indicator=rule.indicator, delivery_plan__year=year).first()
+    if period is None:
+        return None, {}
     by = {(value.disaggregation.code, value.category): value.value for value in period.disaggregated_values.all()}
     return period.actual_value, by
 
 
-def test_computed_indicator_changes_when_attendance_changes(rule):
+def test_computed_indicator_changes_when_attendance_changes(rule, committed):
     event = EventFactory(type=EventType.WORKSHOP)
     user = coordinator()
     hoa = ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE), sector=Sector.MEDIA)
     nam = ParticipationFactory(event=event, person=PersonFactory(sex=Sex.MALE), sector=Sector.GOVERNMENT)
 
-    services.attendance_set(participation=hoa, day=event.start_date, present=True, user=user)
+    committed(services.attendance_set, participation=hoa, day=event.start_date, present=True, user=user)
     assert actual(rule) == (1, {("sex", "female"): 1, ("sector", "media"): 1})
 
-    services.attendance_set(participation=nam, day=event.days[1], present=True, user=user)
+    committed(services.attendance_set, participation=nam, day=event.days[1], present=True, user=user)
     value, by = actual(rule)
     assert value == 2
     assert by[("sex", "male")] == 1
 
-    services.attendance_set(participation=hoa, day=event.start_date, present=False, user=user)
+    committed(services.attendance_set, participation=hoa, day=event.start_date, present=False, user=user)
     assert actual(rule)[0] == 1
 
 
-def test_computed_indicator_ignores_other_event_types_and_follows_admin_edits(rule):
-    launch = EventFactory(type=EventType.FORUM)
-    AttendanceFactory(participation=ParticipationFactory(event=launch))
+def test_nothing_is_recomputed_before_the_change_commits(rule, django_capture_on_commit_callbacks):
+    event = EventFactory(type=EventType.WORKSHOP)
+    with django_capture_on_commit_callbacks() as callbacks:
+        AttendanceFactory(participation=ParticipationFactory(event=event))
+    assert not IndicatorPeriod.objects.filter(indicator=rule.indicator).exists()
+    for callback in callbacks:
+        callback()
+    assert actual(rule)[0] == 1
+
+
+def test_computed_indicator_ignores_other_event_types_and_follows_admin_edits(rule, committed):
+    forum = EventFactory(type=EventType.FORUM)
+    committed(AttendanceFactory, participation=ParticipationFactory(event=forum))
     assert not IndicatorPeriod.objects.filter(indicator=rule.indicator).exists()
 
     workshop = EventFactory(type=EventType.WORKSHOP)
-    attendance = AttendanceFactory(participation=ParticipationFactory(event=workshop))  # saved directly, as the admin does
+    attendance = committed(AttendanceFactory, participation=ParticipationFactory(event=workshop))  # saved directly, as the admin does
     assert actual(rule)[0] == 1
-    attendance.delete()
+    committed(attendance.delete)
     assert actual(rule)[0] == 0
 
 
-def test_rule_limited_to_activities_counts_only_their_events(rule):
-    from tests.factories import ActivityFactory
-
-    activity = ActivityFactory()
-    rule.activities.add(activity)
-    linked, unlinked = EventFactory(), EventFactory()
-    linked.activities.add(activity)
-    AttendanceFactory(participation=ParticipationFactory(event=linked))
-    AttendanceFactory(participation=ParticipationFactory(event=unlinked))
-    services.indicators_recompute()
+def test_changing_an_events_type_or_year_moves_its_people(rule, committed):
+    DeliveryPlan.objects.create(plan=rule.indicator.plan, year=2024)
+    event = EventFactory(type=EventType.WORKSHOP)
+    committed(AttendanceFactory, participation=ParticipationFactory(event=event))
     assert actual(rule)[0] == 1
 
+    event.type = EventType.FORUM
+    committed(event.save)
+    assert actual(rule)[0] == 0
 
-def test_admin_shows_a_computed_actual_read_only(rule, client):
+    event.type = EventType.TRAINING
+    event.start_date, event.end_date = datetime.date(2024, 11, 26), datetime.date(2024, 11, 28)
+    committed(event.save)
+    assert actual(rule, 2024)[0] == 1
+    assert actual(rule, 2025)[0] == 0
+
+
+def test_rule_limited_to_activities_follows_the_events_links_and_the_rules_own(rule, committed):
+    activity = ActivityFactory()
+    committed(rule.activities.add, activity)
+    linked, unlinked = EventFactory(), EventFactory()
+    committed(AttendanceFactory, participation=ParticipationFactory(event=unlinked))
+    committed(AttendanceFactory, participation=ParticipationFactory(event=linked))
+    assert actual(rule)[0] is None
+
+    committed(linked.activities.add, activity)
+    assert actual(rule)[0] == 1
+
+    committed(rule.activities.clear)
+    assert actual(rule)[0] == 2
+
+    rule.sectors = [Sector.MEDIA]
+    committed(rule.save)
+    assert actual(rule)[0] == 0
+
+
+def test_correcting_a_persons_sex_or_merging_two_records_updates_the_counts(rule, committed):
+    first, second = EventFactory(), EventFactory(start_date=datetime.date(2025, 6, 2), end_date=datetime.date(2025, 6, 2))
+    person = PersonFactory(sex=Sex.MALE, phone="0912345678")
+    twin = PersonFactory(sex=Sex.FEMALE, email="", phone="0912345678")
+    committed(AttendanceFactory, participation=ParticipationFactory(event=first, person=person))
+    committed(AttendanceFactory, participation=ParticipationFactory(event=second, person=twin))
+    assert actual(rule) == (2, {("sex", "male"): 1, ("sex", "female"): 1, ("sector", "government"): 2})
+
+    person.sex = Sex.FEMALE
+    committed(person.save)
+    assert actual(rule)[1][("sex", "female")] == 2
+
+    committed(services.person_merge, keep=person, duplicate=twin, user=coordinator())
+    assert actual(rule) == (1, {("sex", "female"): 1, ("sector", "government"): 1})
+
+
+def test_admin_shows_a_computed_actual_read_only(rule, client, committed):
     from django.urls import reverse
 
-    AttendanceFactory(participation=ParticipationFactory(event=EventFactory(type=EventType.TRAINING)))
+    committed(AttendanceFactory, participation=ParticipationFactory(event=EventFactory(type=EventType.TRAINING)))
     client.force_login(coordinator())
     page = client.get(reverse("admin:planning_indicator_change", args=[rule.indicator.pk])).content.decode()
     assert 'name="periods-0-target_value"' in page
