@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning.models import Activity, Organisation, OrganisationType, Province
 
-from .models import AgeBand, Event, Role, Sector, Session, Sex
+from .models import AgeBand, Event, Person, Role, Sector, Session, Sex
 
 
 def helper(submit_label) -> FormHelper:
@@ -58,6 +58,14 @@ SessionFormSet = inlineformset_factory(
 )  # fmt: skip
 
 
+def difficulty_field(attribute) -> forms.TypedChoiceField:
+    """An optional Washington Group question, labelled as the model labels it."""
+    model_field = attribute.field
+    return forms.TypedChoiceField(
+        label=model_field.verbose_name, choices=[("", _("Not asked")), *model_field.choices], coerce=int, empty_value=None, required=False
+    )
+
+
 class RegistrationForm(forms.Form):
     """One person at one event: who they are and who they come as."""
 
@@ -84,16 +92,26 @@ class RegistrationForm(forms.Form):
         help_text=_("Tick only when you are sure: their events are then counted as one person's."),
     )  # fmt: skip
 
-    PERSON_FIELDS = ("full_name", "sex", "age_band", "email", "phone")
+    wg_seeing = difficulty_field(Person.wg_seeing)
+    wg_hearing = difficulty_field(Person.wg_hearing)
+    wg_walking = difficulty_field(Person.wg_walking)
+    wg_cognition = difficulty_field(Person.wg_cognition)
+    wg_self_care = difficulty_field(Person.wg_self_care)
+    wg_communicating = difficulty_field(Person.wg_communicating)
 
-    def __init__(self, *args, event: Event, **kwargs):
+    PERSON_FIELDS = ("full_name", "sex", "age_band", "email", "phone", *Person.WG_FIELDS)
+
+    def __init__(self, *args, event: Event, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.user = user
         self.match = None
+        self.match_name = None  # shown only when the user may see who the match is
         self.fields["province"].queryset = Province.objects.valid_between(event.start_date, event.end_date).order_by("name_vi")
         self.helper = helper(_("Register"))
 
     def clean(self):
+        from .selectors import people_visible_to
         from .services import person_matches
 
         cleaned = super().clean()
@@ -102,13 +120,19 @@ class RegistrationForm(forms.Form):
         matches = person_matches(email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
         self.match = matches.first()
         if self.match is not None:
+            if self.match.pk in people_visible_to(self.user, [self.match]):
+                self.match_name = self.match.full_name
             if self.event.participations.filter(person=self.match).exists():
-                self.add_error("email", _("%(name)s is already registered for this event.") % {"name": self.match})
+                self.add_error("email", _("%(name)s is already registered for this event.") % {"name": self.match_name})
             elif not cleaned.get("same_person"):
-                self.add_error(
-                    "same_person",
-                    _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.") % {"name": self.match},
-                )
+                if self.match_name:
+                    message = _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.")
+                else:
+                    message = _(
+                        "Someone registered at another organiser's event has this e-mail or phone. "
+                        "Tick the box if it is the same person (they are then counted once), or correct the contact."
+                    )
+                self.add_error("same_person", message % {"name": self.match_name})
         return cleaned
 
     def person_fields(self) -> dict:
@@ -166,3 +190,16 @@ class FiguresFilterForm(forms.Form):
         years = sorted({day.year for day in Event.objects.dates("start_date", "year")}, reverse=True)
         self.fields["year"].choices = [("", _("All years")), *[(year, year) for year in years]]
         self.fields["objective"].queryset = Objective.objects.order_by("plan", "order")
+
+
+class MergeForm(forms.Form):
+    """Which record stays and which one is merged into it."""
+
+    keep = forms.ModelChoiceField(queryset=Person.objects.filter(anonymised_on__isnull=True), widget=forms.HiddenInput)
+    duplicate = forms.ModelChoiceField(queryset=Person.objects.filter(anonymised_on__isnull=True), widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep") and cleaned.get("keep") == cleaned.get("duplicate"):
+            raise forms.ValidationError(_("A person cannot be merged with themselves."))
+        return cleaned

@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from planning.models import Organisation, OrganisationType, Province
 
-from . import exports, services
+from . import exports, selectors, services
 from .models import AgeBand, Event, Feedback, Participation, Person, Role, Sector, Sex
 
 SHEET = "Participants"
@@ -382,8 +382,9 @@ class _Checker:
     """What the rows are checked against: the event's day, provinces and organisations of that day,
     the people already registered. Loaded once per file."""
 
-    def __init__(self, event: Event, sheet: str, positions: dict[str, int]):
+    def __init__(self, event: Event, sheet: str, positions: dict[str, int], user=None):
         self.event = event
+        self.user = user
         self.day = event.start_date
         self.sheet = sheet
         self.positions = positions
@@ -600,12 +601,13 @@ class _Checker:
             row.action, row.person_id, row.person_name = DUPLICATE, person.pk, person.full_name
             row.note = _("%(person)s is already registered for this event.") % {"person": person.full_name}
             return
+        visible = selectors.people_visible_to(self.user, people)
         if len(people) > 1:
-            names = ", ".join(f"{person.full_name} (#{person.pk})" for person in people)
+            names = ", ".join(f"{person.full_name} (#{person.pk})" if person.pk in visible else _("a person at another organiser's event") for person in people)
             key = "email" if clean["email"] else "phone"
             row.errors.append(
                 CellError(
-                    reason=_("The e-mail and phone match several people in the portal (%(people)s): merge them first.") % {"people": names},
+                    reason=_("The e-mail and phone match several people in the portal (%(people)s): a coordinator merges them first.") % {"people": names},
                     sheet=self.sheet, row=row.row, column=get_column_letter(self.positions[key] + 1), header=COLUMNS_BY_KEY[key].header,
                 )
             )  # fmt: skip
@@ -619,15 +621,19 @@ class _Checker:
                 row.note = _("Same person as row %(row)s.") % {"row": earlier}
                 return
             self.seen_people[person.pk] = row.row
-            row.action, row.person_id, row.person_name = MATCH, person.pk, person.full_name
-            contact = " · ".join(value for value in (person.email, person.phone) if value)
-            row.note = _("Already in the portal: %(person)s (%(contact)s).") % {"person": person.full_name, "contact": contact}
+            if person.pk in visible:
+                row.action, row.person_id, row.person_name = MATCH, person.pk, person.full_name
+                contact = " · ".join(value for value in (person.email, person.phone) if value)
+                row.note = _("Already in the portal: %(person)s (%(contact)s).") % {"person": person.full_name, "contact": contact}
+            else:
+                row.action, row.person_id, row.person_name = MATCH, person.pk, clean["full_name"]
+                row.note = _("Already in the portal with this e-mail or phone, from another organiser's event: counted as the same person.")
 
 
 # The three entry points ----------------------------------------------------------------------------
 
 
-def preview(event: Event, uploaded_file) -> ImportPreview:
+def preview(event: Event, uploaded_file, *, user=None) -> ImportPreview:
     """What importing this file would do, saving nothing. Never raises on a bad file: it says why."""
     result = ImportPreview(event_id=event.pk, filename=os.path.basename(getattr(uploaded_file, "name", "") or ""))
     try:
@@ -645,7 +651,7 @@ def preview(event: Event, uploaded_file) -> ImportPreview:
     if not rows:
         result.file_errors.append(CellError(reason=_("The sheet “%(sheet)s” has no participants.") % {"sheet": sheet}, sheet=sheet))
         return result
-    checker = _Checker(event, sheet, positions)
+    checker = _Checker(event, sheet, positions, user)
     result.rows = [checker.check(number, values) for number, values in rows]
     return result
 
@@ -662,7 +668,7 @@ def apply(event: Event, preview: ImportPreview, user) -> ImportResult:
     organisations = Organisation.objects.in_bulk({row.values["organisation"] for row in rows if row.values.get("organisation")})
     people = Person.objects.filter(anonymised_on__isnull=True).in_bulk({row.person_id for row in rows if row.action == MATCH})
     result = ImportResult()
-    with transaction.atomic(), services.recompute_once():
+    with transaction.atomic():
         for row in preview.rows:
             if row.action == DUPLICATE:
                 result.skipped += 1
@@ -1088,7 +1094,7 @@ def scores_apply(event: Event, preview: ScoresPreview, user) -> int:
     _applicable(event, preview, user)
     rows = [row for row in preview.rows if row.action == UPDATE]
     participations = event.participations.in_bulk([row.values["participation"] for row in rows])
-    with transaction.atomic(), services.recompute_once():
+    with transaction.atomic():
         for row in rows:
             participation = participations.get(row.values["participation"])
             if participation is None:
@@ -1148,7 +1154,7 @@ def feedback_apply(event: Event, preview: FeedbackPreview, user) -> int:
     """Record every evaluation form of a preview without errors, all or nothing. Returns how many."""
     _applicable(event, preview, user)
     participations = event.participations.in_bulk([row.values["participation"] for row in preview.rows if row.values.get("participation")])
-    with transaction.atomic(), services.recompute_once():
+    with transaction.atomic():
         for row in preview.rows:
             values = dict(row.values)
             if values.get("participation"):

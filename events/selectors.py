@@ -9,9 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
+from planning import roles
 from planning.models import Province
 
 from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
@@ -29,6 +31,55 @@ def visible_events(user) -> QuerySet:
 
 def participations_of(user) -> QuerySet:
     return Participation.objects.filter(event__in=visible_events(user))
+
+
+def people_visible_to(user, people) -> set[int]:
+    """Which of these people `user` may see by name: those at an event they manage (all, for a coordinator).
+
+    Anyone else is only 'a person already in the portal': a matching e-mail or phone never reveals
+    who registered at another organiser's event.
+    """
+    ids = {person.pk for person in people}
+    if user is None or not ids:
+        return set()
+    if roles.is_coordinator(user):
+        return ids
+    return set(participations_of(user).filter(person_id__in=ids).values_list("person_id", flat=True))
+
+
+def people_for_merge(ids) -> dict[int, Person]:
+    """People with their participations (event, organisation, days present), to compare before a merge."""
+    participations = Participation.objects.select_related("event", "organisation").annotate(days_present=Count("attendances__day", distinct=True))
+    people = Person.objects.filter(pk__in=ids).prefetch_related(Prefetch("participations", queryset=participations.order_by("event__start_date")))
+    return {person.pk: person for person in people}
+
+
+def possible_duplicates(limit: int = 200) -> list[list[Person]]:
+    """Groups of people who share an e-mail (any case) or a phone: for a coordinator to merge or leave.
+
+    Each group lists its people oldest record first, with their events; anonymised people are left out.
+    """
+    people = Person.objects.filter(anonymised_on__isnull=True)
+    shared_emails = people.exclude(email="").annotate(key=Lower("email")).values("key").annotate(n=Count("pk")).filter(n__gt=1).values("key")
+    shared_phones = people.exclude(phone="").values("phone").annotate(n=Count("pk")).filter(n__gt=1).values("phone")
+    candidates = (
+        people.annotate(email_key=Lower("email"))
+        .filter(Q(email_key__in=shared_emails) | Q(phone__in=shared_phones))
+        .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("event").order_by("event__start_date")))
+        .order_by("pk")
+    )
+    by_contact: dict[str, list[Person]] = {}  # each shared e-mail and phone -> its group
+    groups: list[list[Person]] = []
+    for person in candidates[: limit * 5]:
+        keys = [key for key in (f"email:{person.email_key}" if person.email else "", f"phone:{person.phone}" if person.phone else "") if key]
+        group = next((by_contact[key] for key in keys if key in by_contact), None)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append(person)
+        for key in keys:
+            by_contact.setdefault(key, group)
+    return [group for group in groups if len(group) > 1][:limit]
 
 
 def event_participants(event: Event) -> QuerySet:

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
 from napwps.exporting import pdf_response, xlsx_response
+from planning import roles
 
 from . import exports, importing, selectors, services
-from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, RegistrationForm, ScoreFormSet, SessionFormSet
+from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
 from .models import Event, Participation, RegistrationStatus
 
 
@@ -143,7 +144,7 @@ def participant_list(request, pk):
 @login_required
 def participant_create(request, pk):
     event = managed_event(request, pk)
-    form = RegistrationForm(request.POST or None, event=event)
+    form = RegistrationForm(request.POST or None, event=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.participant_register(
@@ -167,7 +168,7 @@ def participant_import(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        preview = importing.preview(event, form.cleaned_data["file"])
+        preview = importing.preview(event, form.cleaned_data["file"], user=request.user)
         request.session[IMPORT_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
     return render(request, "events/participant_import.html", {"event": event, "form": form, "preview": preview})
 
@@ -250,7 +251,7 @@ def scores_edit(request, pk):
     initial = [{"participation": p.pk, "pre_test_score": p.pre_test_score, "post_test_score": p.post_test_score} for p in participations]
     formset = ScoreFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic(), services.recompute_once():
+        with transaction.atomic():
             for form in formset:
                 participation = by_pk.get(form.cleaned_data.get("participation"))
                 if participation is not None and form.has_changed():
@@ -370,6 +371,40 @@ def report_pdf(request, pk):
 def report_xlsx(request, pk):
     event = managed_event(request, pk)
     return xlsx_response(f"{event.code}-report.xlsx", exports.event_report_xlsx(event))
+
+
+def coordinator_only(request) -> None:
+    if not roles.is_coordinator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def people_duplicates(request):
+    """People who share an e-mail or phone, for a coordinator to merge deliberately (or leave apart)."""
+    coordinator_only(request)
+    return render(request, "events/person_duplicates.html", {"groups": selectors.possible_duplicates()})
+
+
+@login_required
+def person_merge(request):
+    """Both records side by side; merging is a POST that names which record is kept."""
+    coordinator_only(request)
+    source = request.POST if request.method == "POST" else request.GET
+    form = MergeForm(source)
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect("events:people-duplicates")
+    keep, duplicate = form.cleaned_data["keep"], form.cleaned_data["duplicate"]
+    if request.method == "POST":
+        try:
+            services.person_merge(keep=keep, duplicate=duplicate, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s: the two records are now one person.") % {"name": keep.full_name})
+            return redirect("events:people-duplicates")
+    people = selectors.people_for_merge([keep.pk, duplicate.pk])
+    return render(request, "events/person_merge.html", {"keep": people[keep.pk], "duplicate": people[duplicate.pk]})
 
 
 @login_required

@@ -281,8 +281,9 @@ def test_only_the_events_organising_staff_may_import(event):
 )
 def test_person_already_in_the_portal_is_matched_by_email_or_phone_not_created_twice(event, organiser, known, written):
     existing = PersonFactory(full_name="Trần Thị Lan", **known)
+    ParticipationFactory(person=existing, event=EventFactory(managers=[organiser]))  # someone the organiser has met before
 
-    result = importing.preview(event, upload([person_row(**written)]))
+    result = importing.preview(event, upload([person_row(**written)]), user=organiser)
 
     row = result.rows[0]
     assert (row.action, row.person_id, row.person_name) == ("match", existing.pk, "Trần Thị Lan")
@@ -393,3 +394,22 @@ def test_preview_with_errors_survives_a_json_round_trip(event):
     assert restored == result
     assert restored.errors[0].column == "B"
     assert restored.has_errors
+
+
+def test_match_from_another_organisers_event_is_linked_without_revealing_who_it_is(event, organiser):
+    stranger = PersonFactory(full_name="Bùi Hồng Phương", email="phuong@example.org", phone="0912345678")
+    ParticipationFactory(person=stranger, event=EventFactory())  # an event the organiser does not run
+    PersonFactory(full_name="Đỗ Minh Châu", email="chau@example.org")
+    PersonFactory(full_name="Lê Văn Hải", phone="0988777666")
+
+    result = importing.preview(
+        event, upload([person_row(full_name="Phương B.", email="phuong@example.org"), person_row(email="chau@example.org", phone="0988777666")]), user=organiser
+    )
+
+    shown = json.dumps(result.to_dict(), ensure_ascii=False)
+    for secret in ("Bùi Hồng Phương", "0912345678", "Đỗ Minh Châu", "Lê Văn Hải"):
+        assert secret not in shown
+    matched, ambiguous = result.rows
+    assert (matched.action, matched.person_id, matched.person_name) == ("match", stranger.pk, "Phương B.")
+    assert ambiguous.action == "error"
+    assert "coordinator" in ambiguous.errors[0].reason

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -126,3 +127,64 @@ def test_organisers_cannot_browse_people_in_the_admin(two_events, client):
     assert client.get(reverse("admin:events_participation_changelist")).status_code == 403
     client.force_login(coordinator())
     assert client.get(reverse("admin:events_person_changelist")).status_code == 200
+
+
+def test_registering_a_contact_known_from_another_organisers_event_does_not_reveal_the_name(two_events, client):
+    own, other, alice, _bob = two_events
+    ParticipationFactory(event=other, person=PersonFactory(full_name="Bùi Hồng Phương", email="phuong@example.org"))
+    client.force_login(alice)
+    data = {"full_name": "P. Bùi", "sex": "female", "email": "phuong@example.org", "organisation_name": "Báo Phụ nữ", "sector": "media", "role": "participant"}
+
+    response = client.post(reverse("events:participant-create", args=[own.pk]), data)
+
+    assert response.status_code == 200
+    assert "Bùi Hồng Phương" not in response.content.decode()
+    assert "same_person" in response.context["form"].errors
+    assert not own.participations.exists()
+
+
+def test_a_merge_refuses_organisers_who_do_not_run_every_event_of_both_records(two_events):
+    own, other, alice, _bob = two_events
+    keep, duplicate = PersonFactory(phone="0912345678"), PersonFactory(email="", phone="0912345678")
+    ParticipationFactory(event=own, person=keep)
+    ParticipationFactory(event=other, person=duplicate)
+    with pytest.raises(PermissionDenied):
+        services.person_merge(keep=keep, duplicate=duplicate, user=alice)
+    assert Person.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_coordinator_lists_possible_duplicates_compares_and_merges_them(two_events, client):
+    own, other, _alice, _bob = two_events
+    keep = PersonFactory(full_name="Nguyễn Thị Hồng", email="Hong@Example.org", phone="")
+    by_email = PersonFactory(full_name="Nguyễn T. Hồng", email="hong@example.org", phone="0912345678")
+    by_phone = PersonFactory(full_name="Hồng Nguyễn", email="", phone="0912345678")
+    PersonFactory(full_name="Someone Else", email="else@example.org")
+    ParticipationFactory(event=own, person=keep)
+    moved = ParticipationFactory(event=other, person=by_email)
+    client.force_login(coordinator())
+
+    listing = client.get(reverse("events:people-duplicates"))
+    assert [[person.pk for person in group] for group in listing.context["groups"]] == [[keep.pk, by_email.pk, by_phone.pk]]
+
+    url = reverse("events:person-merge")
+    comparison = client.get(url, {"keep": keep.pk, "duplicate": by_email.pk})
+    assert comparison.status_code == 200
+    assert Person.objects.filter(pk=by_email.pk).exists()  # looking never merges
+
+    response = client.post(url, {"keep": keep.pk, "duplicate": by_email.pk})
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=by_email.pk).exists()
+    moved.refresh_from_db()
+    assert moved.person == keep
+    assert moved.history.first().history_change_reason == f"Merged person #{by_email.pk} into #{keep.pk}"
+    keep.refresh_from_db()
+    assert keep.phone == "0912345678"
+
+
+def test_organisers_cannot_open_the_duplicates_or_merge_pages(two_events, client):
+    _own, _other, alice, _bob = two_events
+    keep, duplicate = PersonFactory(phone="0912345678"), PersonFactory(email="", phone="0912345678")
+    client.force_login(alice)
+    assert client.get(reverse("events:people-duplicates")).status_code == 403
+    assert client.post(reverse("events:person-merge"), {"keep": keep.pk, "duplicate": duplicate.pk}).status_code == 403
+    assert Person.objects.filter(pk=duplicate.pk).exists()
