@@ -4,6 +4,8 @@ Personal data (people and their participations) is read only through events.sele
 scope it to the event's organisers and coordinators; anything public is an aggregate.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -232,10 +234,17 @@ class Session(models.Model):
             raise ValidationError({"day": _("The day must be one of the event's days.")})
 
 
+def search_key(text: str) -> str:
+    """A name as typed on a phone: lower case, without diacritics ('Đặng Thị Hồng' -> 'dang thi hong')."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("Đ", "D").replace("đ", "d"))
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).casefold().split())
+
+
 class Person(models.Model):
     """One human across events. Possible duplicates (same e-mail or phone) are merged deliberately."""
 
     full_name = models.CharField(_("full name"), max_length=200)
+    search_name = models.CharField(_("name for searching"), max_length=200, blank=True, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -259,6 +268,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def has_disability(self) -> bool | None:

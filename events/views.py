@@ -2,6 +2,7 @@
 event's organising staff and coordinators get it, anyone else a 404. Changes are POST only."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from planning import roles
 
 from . import exports, importing, selectors, services
 from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
-from .models import Event, Participation, RegistrationStatus
+from .models import Event, Participation, RegistrationStatus, search_key
 
 
 def managed_event(request, pk) -> Event:
@@ -136,7 +137,7 @@ def participant_list(request, pk):
     participations = selectors.event_participants(event)
     if query:
         participations = participations.filter(
-            Q(person__full_name__icontains=query) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query)
+            Q(person__search_name__contains=search_key(query)) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query)
         )
     return render(request, "events/participant_list.html", {"event": event, "participations": participations, "q": query})
 
@@ -229,16 +230,16 @@ def checkin(request, pk, day):
             messages.info(request, _("%(name)s: no longer marked present.") % {"name": participation.person})
         url = reverse("events:checkin", kwargs={"pk": event.pk, "day": day.isoformat()})
         query = request.POST.get("q", "")
-        return redirect(f"{url}?q={query}" if query else url)
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
     query = request.GET.get("q", "").strip()
     participations = (
         event.participations.exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("person")
+        .select_related("person", "organisation")
         .annotate(present=Count("attendances", filter=Q(attendances__day=day)))
         .order_by("person__full_name")
     )
     if query:
-        participations = participations.filter(person__full_name__icontains=query)
+        participations = participations.filter(person__search_name__contains=search_key(query))
     present = Participation.objects.filter(event=event, attendances__day=day).distinct().count()
     return render(request, "events/checkin.html", {"event": event, "day": day, "participations": participations, "q": query, "present_count": present})
 

@@ -228,3 +228,43 @@ def test_figures_name_categories_instead_of_codes(event, organiser, client):
     page = client.get(reverse("events:figures")).content.decode()
     assert "Hà Nội (01)" in page
     assert ">Nữ<" in page and ">female<" not in page
+
+
+@pytest.mark.parametrize("typed", ["dang thi", "ĐẶNG THỊ", "Đặng", "hong"])
+def test_check_in_finds_a_name_typed_without_diacritics_or_in_capitals(event, organiser, client, typed):
+    hong = ParticipationFactory(event=event, person=PersonFactory(full_name="Đặng Thị Hồng"))
+    ParticipationFactory(event=event, person=PersonFactory(full_name="Lê Văn Nam"))
+    client.force_login(organiser)
+    response = client.get(reverse("events:checkin", args=[event.pk, event.start_date.isoformat()]), {"q": typed})
+    assert [participation.pk for participation in response.context["participations"]] == [hong.pk]
+
+
+def test_check_in_and_list_warn_about_people_who_refused_photos(event, organiser, client):
+    ParticipationFactory(event=event, person=PersonFactory(full_name="Trần Thu Hà"), consent_photos=False)
+    ParticipationFactory(event=event, person=PersonFactory(full_name="Lê Minh Anh"), consent_photos=True)
+    client.force_login(organiser)
+    for url in (reverse("events:checkin", args=[event.pk, event.start_date.isoformat()]), reverse("events:participant-list", args=[event.pk])):
+        page = client.get(url).content.decode()
+        assert page.count("no-photos") == 1
+        assert page.index("Lê Minh Anh") < page.index("Trần Thu Hà") < page.index("no-photos")  # in Hà's row, the last one
+
+
+def test_registration_records_disability_answers_and_the_organisations_type_at_the_time(event, organiser, client):
+    from planning.models import Organisation
+
+    mofa = Organisation.objects.get(code="mofa")
+    client.force_login(organiser)
+    data = {
+        "full_name": "Hoàng Văn Tú", "sex": "male", "organisation": mofa.pk, "sector": Sector.GOVERNMENT, "role": "participant",
+        "wg_seeing": "3", "wg_walking": "1",
+    }  # fmt: skip
+    assert client.post(reverse("events:participant-create", args=[event.pk]), data).status_code == 302
+    participation = Participation.objects.get(event=event)
+    assert participation.organisation_type == mofa.type
+    assert (participation.person.wg_seeing, participation.person.wg_walking, participation.person.wg_hearing) == (3, 1, None)
+    assert participation.person.has_disability is True
+
+    mofa.type = 15
+    mofa.save()
+    participation.refresh_from_db()
+    assert participation.organisation_type == 10  # kept as it was when they came
