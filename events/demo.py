@@ -40,6 +40,8 @@ EVENTS = [
         "title_en": "Launch of the NAP on Women, Peace and Security and workshop on the method for building its Delivery Plan",
         "description_vi": "Công bố Chương trình và hội thảo về khung logic của kế hoạch hành động quốc gia các nước, chỉ số, dự toán ngân sách và huy động nguồn lực, xây dựng dự thảo khung logic ban đầu.",
         "description_en": "Launch of the NAP and workshop on the logical frameworks of other countries' NAPs, indicators, budgeting and resource mobilisation, and drafting a preliminary logframe.",
+        "objectives_vi": "Công bố Chương trình hành động quốc gia; giới thiệu phương pháp xây dựng Kế hoạch triển khai (khung logic của kế hoạch hành động quốc gia các nước, chỉ số, dự toán ngân sách và huy động nguồn lực); xây dựng dự thảo khung logic ban đầu.",
+        "objectives_en": "Launch the NAP; introduce the method for building its Delivery Plan (other countries' NAP logical frameworks, indicators, budgeting and resource mobilisation); draft a preliminary logframe.",
         "start_date": datetime.date(2024, 8, 8), "end_date": datetime.date(2024, 8, 9),
         "venue_vi": "Đà Nẵng", "venue_en": "Da Nang", "province": ("48", None), "modality": Modality.IN_PERSON,
         "organisers": ["mofa"], "co_organisers": ["un-women"], "audience": [Sector.GOVERNMENT],
@@ -58,6 +60,8 @@ EVENTS = [
         "title_en": "Technical exchange on the WPS agenda and the NAP WPS for social actors in Viet Nam",
         "description_vi": "An ninh phi truyền thống, Chương trình hành động quốc gia, vai trò vận động chính sách và triển khai của các tổ chức xã hội.",
         "description_en": "Non-traditional security, the NAP, and the advocacy and implementation roles of social actors.",
+        "objectives_vi": "Trao đổi kỹ thuật với các tổ chức xã hội về an ninh phi truyền thống, Chương trình nghị sự và Chương trình hành động quốc gia về Phụ nữ, hòa bình và an ninh, và vai trò vận động chính sách, triển khai của các tổ chức xã hội.",
+        "objectives_en": "A technical exchange with social actors on non-traditional security, the WPS agenda and the NAP, and their roles in advocacy and implementation.",
         "start_date": datetime.date(2024, 11, 26), "end_date": datetime.date(2024, 11, 28),
         "venue_vi": "Ngôi nhà chung Liên hợp quốc (Green One UN House), Hà Nội", "venue_en": "Green One UN House, Ha Noi",
         "province": ("01", None), "modality": Modality.IN_PERSON, "organisers": ["mofa"], "co_organisers": ["un-women"],
@@ -128,6 +132,7 @@ def create_event(spec: dict, plan: Plan, organiser) -> Event:
         Session.objects.create(
             event=event, day=day, start_time=start, end_time=end, title_vi=f"{title_vi} (mẫu)", title_en=f"{title_en} (sample)",
             speakers="(mẫu) Bộ Ngoại giao, UN Women" if index == 0 else "",
+            facilitators="" if index == 0 else "(mẫu) Bộ Ngoại giao",
         )  # fmt: skip
     return event
 

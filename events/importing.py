@@ -69,7 +69,12 @@ CONSENT_GUIDE_EN = "Yes or no (yes, no, x, 1, 0). Blank means no."
 COLUMNS = (
     Column("full_name", "Họ và tên", "Full name", "Họ và tên đầy đủ, có dấu.", "Full name, with its Vietnamese diacritics.", required=True, width=28),
     Column("sex", "Giới tính", "Sex", "Nữ, Nam hoặc Khác.", "Female, male or other (Nữ, Nam, Khác).", required=True, width=12),
-    Column("age_band", "Nhóm tuổi", "Age band", "Một nhóm tuổi trong danh sách, hoặc số tuổi.", "One of the age bands listed, or the age in years.", width=14),
+    Column(
+        "age_band", "Nhóm tuổi", "Age band",
+        "Một nhóm tuổi trong danh sách, số tuổi, hoặc ngày sinh (15/03/1985, 1985-03-15) hay năm sinh: chỉ dùng để tính nhóm tuổi, không lưu.",
+        "One of the age bands listed, the age in years, or the date of birth (15/03/1985, 1985-03-15) or year of birth: used only to work out the age band, never stored.",
+        width=14,
+    ),
     Column("email", "Thư điện tử", "E-mail", "Dùng để nhận ra người đã có trong hệ thống.", "Used to recognise people already in the portal.", width=28),
     Column(
         "phone", "Số điện thoại", "Phone",
@@ -269,6 +274,26 @@ def _choice_lookup(choices, extra: dict | None = None) -> dict:
     for name, value in (extra or {}).items():
         lookup.setdefault(_key(name), value)
     return lookup
+
+
+BIRTH_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+
+
+def _birth_date(value) -> datetime.date | None:
+    """A date of birth however it was typed: an Excel date, dd/mm/yyyy (Vietnamese order), yyyy-mm-dd, or a year alone."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    written = text(value)
+    if re.fullmatch(r"(19|20)\d\d", written):
+        return datetime.date(int(written), 7, 1)  # a year alone: mid-year
+    for pattern in BIRTH_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(written, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _age_band(age: int) -> str:
@@ -509,6 +534,13 @@ class _Checker:
         written = text(value)
         if not written:
             return ""
+        born = _birth_date(value)
+        if born is not None:  # a date or year of birth: only its age band at the event is kept
+            age = self.day.year - born.year - ((self.day.month, self.day.day) < (born.month, born.day))
+            if not 0 < age <= 120:
+                fail("age_band", _("%(value)s is not a date of birth.") % {"value": written})
+                return ""
+            return _age_band(age)
         if re.fullmatch(r"\d{1,3}", written):  # an age in years
             age = int(written)
             if age > 120:

@@ -413,3 +413,22 @@ def test_match_from_another_organisers_event_is_linked_without_revealing_who_it_
     assert (matched.action, matched.person_id, matched.person_name) == ("match", stranger.pk, "Phương B.")
     assert ambiguous.action == "error"
     assert "coordinator" in ambiguous.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    "written",
+    [datetime.datetime(1985, 3, 15), datetime.date(1985, 3, 15), "15/03/1985", "15-03-1985", "15.03.1985", "1985-03-15", "1985", 1985],
+)
+def test_a_date_or_year_of_birth_in_any_usual_format_gives_the_age_band_at_the_event_and_is_not_kept(event, written):
+    row = importing.preview(event, upload([person_row(age_band=written)])).rows[0]
+    assert row.action == "create", row.errors
+    assert row.values["age_band"] == AgeBand.FROM_35  # 39 or 40 at the event, whichever the day
+    assert "1985" not in json.dumps(row.values, default=str)
+
+
+def test_a_birth_date_in_the_future_is_an_error_in_its_cell(event):
+    row = importing.preview(event, upload([person_row(age_band="01/01/2090")])).rows[0]
+    assert row.action == "error"
+    assert [(error.column, error.row) for error in row.errors] == [
+        (importing.get_column_letter(importing.COLUMNS.index(importing.COLUMNS_BY_KEY["age_band"]) + 1), 2)
+    ]
