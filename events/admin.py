@@ -1,9 +1,11 @@
 """Events in the admin, for coordinators. Organisers use the events pages (events/views.py)."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Event, Feedback, IndicatorRule, Participation, Person, Session
+from .models import Event, EventType, Feedback, IndicatorRule, Participation, Person, Role, Sector, Session
 
 
 class SessionInline(admin.TabularInline):
@@ -46,8 +48,27 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
 
 
+class IndicatorRuleForm(forms.ModelForm):
+    """The rule's lists as checkboxes: event types, sectors and roles (none ticked: every type or sector; participants)."""
+
+    event_types = forms.MultipleChoiceField(
+        label=_("event types"), choices=EventType.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every type.")
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every sector.")
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("roles counted"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: participants only.")
+    )
+
+    class Meta:
+        model = IndicatorRule
+        fields = ["indicator", "event_types", "activities", "objectives", "sectors", "roles", "min_days"]
+
+
 @admin.register(IndicatorRule)
 class IndicatorRuleAdmin(admin.ModelAdmin):
+    form = IndicatorRuleForm
     list_display = ["indicator", "min_days"]
     autocomplete_fields = ["indicator", "activities", "objectives"]
     list_select_related = ["indicator"]
