@@ -139,15 +139,23 @@ def person_merge(*, keep: Person, duplicate: Person, user) -> Person:
     return keep
 
 
-def attendance_set(*, participation: Participation, day: datetime.date, present: bool, user) -> bool:
-    """Mark someone present (or not) on a day of their event; recomputes indicators fed by events."""
+def attendance_set(*, participation: Participation, day: datetime.date, present: bool, user, session: Session | None = None) -> bool:
+    """Mark someone present (or not) on a day of their event, or at one session of it.
+
+    Present at any session of a day counts as present that day. Unmarking a day clears its sessions
+    too; unmarking a session clears only that session.
+    """
     event = participation.event
     check_manages(user, event)
     if day not in event.days:
         raise ValidationError(_("%(day)s is not a day of this event.") % {"day": day.strftime("%d/%m/%Y")})
+    if session is not None and (session.event_id != event.pk or session.day != day):
+        raise ValidationError(_("This session is not on %(day)s of this event.") % {"day": day.strftime("%d/%m/%Y")})
     with transaction.atomic():
         if present:
-            Attendance.objects.get_or_create(participation=participation, day=day, session=None, defaults={"checked_in_by": user})
+            Attendance.objects.get_or_create(participation=participation, day=day, session=session, defaults={"checked_in_by": user})
+        elif session is not None:
+            Attendance.objects.filter(participation=participation, session=session).delete()
         else:
             Attendance.objects.filter(participation=participation, day=day).delete()
     return present

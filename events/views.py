@@ -217,31 +217,36 @@ def follow_up_export(request, pk):
 
 @login_required
 def checkin(request, pk, day):
-    """A phone-sized list of the day's people: search by name, one tap to mark present."""
+    """A phone-sized list of the day's (or one session's) people: search by name, one tap to mark present."""
     event = managed_event(request, pk)
     day = event_day(event, day)
+    sessions = list(event.sessions.filter(day=day))
+    source = request.POST if request.method == "POST" else request.GET
+    session = next((s for s in sessions if str(s.pk) == source.get("session", "")), None)
     if request.method == "POST":
         participation = get_object_or_404(event.participations, pk=request.POST.get("participation"))
         present = request.POST.get("present") == "1"
-        services.attendance_set(participation=participation, day=day, present=present, user=request.user)
+        services.attendance_set(participation=participation, day=day, session=session, present=present, user=request.user)
         if present:
             messages.success(request, _("%(name)s: present.") % {"name": participation.person})
         else:
             messages.info(request, _("%(name)s: no longer marked present.") % {"name": participation.person})
         url = reverse("events:checkin", kwargs={"pk": event.pk, "day": day.isoformat()})
-        query = request.POST.get("q", "")
-        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+        query = {key: value for key, value in (("session", session.pk if session else ""), ("q", request.POST.get("q", ""))) if value}
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
     query = request.GET.get("q", "").strip()
+    here = Q(attendances__session=session) if session else Q(attendances__day=day)
     participations = (
         event.participations.exclude(status=RegistrationStatus.CANCELLED)
         .select_related("person", "organisation")
-        .annotate(present=Count("attendances", filter=Q(attendances__day=day)))
+        .annotate(present=Count("attendances", filter=here))
         .order_by("person__full_name")
     )
     if query:
         participations = participations.filter(person__search_name__contains=search_key(query))
-    present = Participation.objects.filter(event=event, attendances__day=day).distinct().count()
-    return render(request, "events/checkin.html", {"event": event, "day": day, "participations": participations, "q": query, "present_count": present})
+    present = Participation.objects.filter(Q(event=event) & here).distinct().count()
+    context = {"event": event, "day": day, "sessions": sessions, "session": session, "participations": participations, "q": query, "present_count": present}
+    return render(request, "events/checkin.html", context)
 
 
 @login_required

@@ -37,9 +37,7 @@ def test_coordinator_sets_an_indicator_rule_with_checkboxes(reference_data, clie
     page = client.get(url).content.decode()
     assert 'type="checkbox" name="event_types" value="training"' in page
 
-    response = client.post(
-        url, {"indicator": indicator.pk, "event_types": [EventType.TRAINING, EventType.WORKSHOP], "sectors": [Sector.MEDIA], "min_days": 2}
-    )
+    response = client.post(url, {"indicator": indicator.pk, "event_types": [EventType.TRAINING, EventType.WORKSHOP], "sectors": [Sector.MEDIA], "min_days": 2})
 
     assert response.status_code == 302
     rule = IndicatorRule.objects.get(indicator=indicator)

@@ -268,3 +268,25 @@ def test_registration_records_disability_answers_and_the_organisations_type_at_t
     mofa.save()
     participation.refresh_from_db()
     assert participation.organisation_type == 10  # kept as it was when they came
+
+
+def test_check_in_per_session_counts_towards_the_day(event, organiser, client):
+    from events import selectors
+    from tests.factories import SessionFactory
+
+    morning = SessionFactory(event=event, day=event.start_date, start_time=datetime.time(8, 30), end_time=datetime.time(10))
+    afternoon = SessionFactory(event=event, day=event.start_date, start_time=datetime.time(14), end_time=datetime.time(16))
+    participation = ParticipationFactory(event=event)
+    client.force_login(organiser)
+    url = reverse("events:checkin", args=[event.pk, event.start_date.isoformat()])
+
+    response = client.post(url, {"participation": participation.pk, "present": "1", "session": morning.pk})
+    assert response.url.endswith(f"?session={morning.pk}")
+    client.post(url, {"participation": participation.pk, "present": "1", "session": afternoon.pk})
+    assert set(Attendance.objects.values_list("session", flat=True)) == {morning.pk, afternoon.pk}
+    assert selectors.event_participants(event).get().days_present == 1
+    assert [p.present for p in client.get(url, {"session": morning.pk}).context["participations"]] == [1]
+
+    client.post(url, {"participation": participation.pk, "present": "0", "session": morning.pk})
+    assert list(Attendance.objects.values_list("session", flat=True)) == [afternoon.pk]
+    assert selectors.event_participants(event).get().days_present == 1
