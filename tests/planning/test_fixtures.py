@@ -118,6 +118,20 @@ def test_molisa_was_succeeded_by_moha_moh_and_moet(reference_data):
     assert set(molisa.successors.values_list("code", flat=True)) == {"moha", "moh", "moet"}
 
 
+def test_every_provinces_peoples_committee_is_there_before_and_after_1_july_2025(reference_data):
+    committees = Organisation.objects.filter(code__startswith="ppc-")
+    assert committees.active_on(datetime.date(2025, 6, 30)).count() == 63
+    assert committees.active_on(datetime.date(2025, 7, 1)).count() == 34
+    for committee in committees.filter(active_to=datetime.date(2025, 6, 30)).prefetch_related("successors__province", "province__successors"):
+        assert {successor.province for successor in committee.successors.all()} == set(committee.province.successors.all()), committee
+
+
+def test_quang_nams_committee_was_succeeded_by_da_nangs(reference_data):
+    quang_nam = Organisation.objects.get(code="ppc-49-to-2025")
+    assert quang_nam.name_vi == "Ủy ban nhân dân tỉnh Quảng Nam"
+    assert [successor.name_vi for successor in quang_nam.successors.all()] == ["Ủy ban nhân dân thành phố Đà Nẵng"]
+
+
 # Demo data ------------------------------------------------------------------------------------
 
 
