@@ -3,6 +3,11 @@
 Pages, exports and the indicators computed from events call these, so a figure is counted one way
 everywhere. A person is counted once however many days and events they came to; their sector,
 province and role are those of their latest counted participation.
+
+Two groups are counted. *People trained* are participants (role "participant") present on enough
+days: the headline figure and its breakdowns by sex, sector, province and age band, which the
+indicators use. *Everyone who took part* adds speakers, facilitators and organisers: the breakdown
+by role counts them, each person once under the role of their latest participation.
 """
 
 from collections import Counter
@@ -10,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from planning.models import Province
 
@@ -20,6 +25,14 @@ SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
 UNKNOWN = "unknown"
 DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
 CHOICES = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}
+TRAINED_DIMENSIONS = ("sex", "sector", "province", "age_band")  # of the people trained; "role" is of everyone
+TITLES = {
+    "sex": gettext_lazy("People trained by sex"),
+    "sector": gettext_lazy("People trained by sector"),
+    "province": gettext_lazy("People trained by province"),
+    "age_band": gettext_lazy("People trained by age band"),
+    "role": gettext_lazy("Everyone who took part, by role"),
+}
 
 
 def visible_events(user) -> QuerySet:
@@ -58,10 +71,6 @@ def counted_participations(participations: QuerySet | None = None, *, min_days: 
 class PeopleFigures:
     total: int = 0
     by: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def labelled(self) -> dict[str, list[tuple[str, int]]]:
-        """The breakdowns with readable category names instead of codes and ids."""
-        return {dimension: [(label, counts[key]) for key, label in category_labels(dimension, counts).items()] for dimension, counts in self.by.items()}
 
     def public(self) -> "PeopleFigures":
         """The same figures with every group under five people shown as '< 5'."""
@@ -183,19 +192,45 @@ def filter_events(events: QuerySet, *, year=None, type=None, province=None, obje
 
 
 @dataclass
+class Breakdown:
+    """One breakdown as pages and reports show it: readable categories, of the people trained or of everyone."""
+
+    dimension: str
+    title: str
+    total: int | str  # the people the rows add up to
+    rows: list[tuple[str, int | str]]  # category, people
+
+
+def breakdowns(trained: PeopleFigures, everyone: PeopleFigures) -> list[Breakdown]:
+    """The people trained by sex, sector, province and age band, then everyone who took part by role."""
+    parts = [*((dimension, trained) for dimension in TRAINED_DIMENSIONS), ("role", everyone)]
+    result = []
+    for dimension, figures in parts:
+        counts = figures.by.get(dimension, {})
+        rows = [(label, counts[key]) for key, label in category_labels(dimension, counts).items()]
+        result.append(Breakdown(dimension=dimension, title=str(TITLES[dimension]), total=figures.total, rows=rows))
+    return result
+
+
+@dataclass
 class EventFigures:
-    people: PeopleFigures
+    people: PeopleFigures  # people trained: participants present on at least `min_days` days
+    everyone: PeopleFigures  # every role: participants, speakers, facilitators and organisers
     knowledge: KnowledgeGain
     satisfaction: Satisfaction
     events: int
 
+    def breakdowns(self) -> list[Breakdown]:
+        return breakdowns(self.people, self.everyone)
+
 
 def event_figures(events: QuerySet, *, min_days: int = 1) -> EventFigures:
-    """Figures across some events: unique people trained, learning, satisfaction."""
-    participations = counted_participations(Participation.objects.filter(event__in=events), min_days=min_days)
+    """Figures across some events: people trained and everyone who took part, learning, satisfaction."""
+    participations = Participation.objects.filter(event__in=events)
     return EventFigures(
-        people=people_figures(participations),
-        knowledge=knowledge_gain(Participation.objects.filter(event__in=events).exclude(status=RegistrationStatus.CANCELLED)),
+        people=people_figures(counted_participations(participations, min_days=min_days)),
+        everyone=people_figures(counted_participations(participations, min_days=min_days, roles=())),
+        knowledge=knowledge_gain(participations.exclude(status=RegistrationStatus.CANCELLED)),
         satisfaction=satisfaction(events),
         events=events.count(),
     )

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from events import selectors
 from events.models import Event, Participation, RegistrationStatus, Role, Sector, Sex
@@ -123,3 +125,36 @@ def test_figures_filter_by_year_type_province_and_objective(reference_data):
     events = selectors.filter_events(Event.objects.all(), year=2025, type="training", province=ha_noi, objective=objective)
 
     assert list(events) == [matching]
+
+
+def test_people_trained_are_participants_while_the_role_breakdown_counts_every_role():
+    event = EventFactory()
+    for role in (Role.PARTICIPANT, Role.PARTICIPANT, Role.SPEAKER, Role.FACILITATOR, Role.ORGANISER):
+        attend(ParticipationFactory(event=event, role=role), event.start_date)
+    ParticipationFactory(event=event, role=Role.SPEAKER)  # never came: not counted in any group
+
+    figures = selectors.event_figures(Event.objects.filter(pk=event.pk))
+
+    assert figures.people.total == 2
+    assert figures.everyone.total == 5
+    assert figures.everyone.by["role"] == {Role.PARTICIPANT: 2, Role.SPEAKER: 1, Role.FACILITATOR: 1, Role.ORGANISER: 1}
+    with translation.override("en"):
+        shown = {breakdown.dimension: breakdown for breakdown in figures.breakdowns()}
+    assert list(shown) == ["sex", "sector", "province", "age_band", "role"]
+    assert sum(count for _, count in shown["sex"].rows) == shown["sex"].total == 2
+    assert (shown["role"].title, shown["role"].total) == ("Everyone who took part, by role", 5)
+    assert dict(shown["role"].rows) == {"Participant": 2, "Speaker": 1, "Facilitator": 1, "Organiser": 1}
+
+
+def test_figures_page_labels_people_trained_apart_from_everyone_by_role(admin_client):
+    event = EventFactory()
+    attend(ParticipationFactory(event=event, role=Role.PARTICIPANT), event.start_date)
+    attend(ParticipationFactory(event=event, role=Role.SPEAKER), event.start_date)
+
+    with translation.override("en"):
+        page = admin_client.get(reverse("events:figures")).content.decode()
+
+    assert "people trained: participants who attended, counted once" in page
+    assert "2 people took part in any role" in page
+    assert "Everyone who took part, by role" in page
+    assert "People trained by sex" in page
