@@ -11,13 +11,14 @@ by role counts them, each person once under the role of their latest participati
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
-from planning.models import Province
+from planning.models import Province, ProvinceSuccession
 
 from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
 
@@ -93,11 +94,15 @@ def suppress(count: int):
 
 
 def people_figures(participations: QuerySet) -> PeopleFigures:
-    """Unique people among some participations, by sex, sector, province, role and age band."""
+    """Unique people among some participations, by sex, sector, province (rolled up to the current units), role and age band."""
     rows = participations.order_by("event__start_date", "pk").values(
-        "person_id", "person__sex", "person__age_band", "sector", "province_id", "role"
+        "person_id", "person__sex", "person__age_band", "sector", "province_id", "province__valid_to", "role"
     )  # fmt: skip
     latest = {row["person_id"]: row for row in rows}  # later participations overwrite earlier ones
+    if any(row["province__valid_to"] for row in latest.values()):
+        units = province_roll_up()
+        for row in latest.values():
+            row["province_id"] = units.get(row["province_id"], row["province_id"])
     keys = {"sex": "person__sex", "sector": "sector", "province": "province_id", "role": "role", "age_band": "person__age_band"}
     return PeopleFigures(
         total=len(latest),
@@ -105,11 +110,40 @@ def people_figures(participations: QuerySet) -> PeopleFigures:
     )
 
 
+def province_roll_up() -> dict[int, int]:
+    """Each former province -> the current unit (one of the 34 since 1 July 2025) it is counted under.
+
+    A province still valid counts as itself (so a person's recorded province is kept when it is
+    current). A former one follows its successions until it reaches a current unit, taking at each
+    step the first link not marked partial (by the successor's code), else the first partial link:
+    Tiền Giang, split at ward level, counts under Đồng Tháp, which it joined whole, not Tây Ninh,
+    which took only some of its wards. One unit per province, so no one is counted twice.
+    """
+    links = ProvinceSuccession.objects.filter(predecessor__valid_to__isnull=False).order_by("predecessor_id", "partial", "successor__code", "successor_id")
+    successor = {}
+    for predecessor_id, successor_id in links.values_list("predecessor_id", "successor_id"):
+        successor.setdefault(predecessor_id, successor_id)
+    units = {}
+    for province_id in successor:
+        unit, seen = province_id, set()
+        while unit in successor and unit not in seen:  # `seen` guards against a loop in edited data
+            seen.add(unit)
+            unit = successor[unit]
+        units[province_id] = unit
+    return units
+
+
+def provinces_counted_under(province: Province) -> set[int]:
+    """A province and every former province that rolls up to it."""
+    return {province.pk, *(former for former, unit in province_roll_up().items() if unit == province.pk)}
+
+
 @dataclass
 class DayAttendance:
     day: object
     present: int
     expected: int
+    event: Event | None = None
 
     @property
     def rate(self) -> Decimal | None:
@@ -122,12 +156,52 @@ def percent(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def attendance_by_event_day(events: Iterable[Event]) -> list[DayAttendance]:
+    """Each day of each event: people present of those registered (not cancelled), in date order."""
+    events = sorted(events, key=lambda event: (event.start_date, event.pk))
+    ids = [event.pk for event in events]
+    expected = dict(
+        Participation.objects.filter(event_id__in=ids).exclude(status=RegistrationStatus.CANCELLED)
+        .values("event_id").annotate(people=Count("pk")).values_list("event_id", "people")
+    )  # fmt: skip
+    present = {
+        (row["participation__event_id"], row["day"]): row["people"]
+        for row in Attendance.objects.filter(participation__event_id__in=ids).values("participation__event_id", "day").annotate(
+            people=Count("participation", distinct=True)
+        )
+    }  # fmt: skip
+    return [
+        DayAttendance(day=day, present=present.get((event.pk, day), 0), expected=expected.get(event.pk, 0), event=event)
+        for event in events
+        for day in event.days
+    ]
+
+
 def attendance_by_day(event: Event) -> list[DayAttendance]:
-    expected = event.participations.exclude(status=RegistrationStatus.CANCELLED).count()
-    present = dict(
-        Attendance.objects.filter(participation__event=event).values("day").annotate(people=Count("participation", distinct=True)).values_list("day", "people")
-    )
-    return [DayAttendance(day=day, present=present.get(day, 0), expected=expected) for day in event.days]
+    return attendance_by_event_day([event])
+
+
+@dataclass
+class AttendanceSummary:
+    """Across events: every event day, and person-days present of person-days expected."""
+
+    days: list[DayAttendance]
+
+    @property
+    def present(self) -> int:
+        return sum(day.present for day in self.days)
+
+    @property
+    def expected(self) -> int:
+        return sum(day.expected for day in self.days)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.present, self.expected)
+
+
+def attendance_across(events: Iterable[Event]) -> AttendanceSummary:
+    return AttendanceSummary(days=attendance_by_event_day(events))
 
 
 @dataclass
@@ -179,13 +253,18 @@ def satisfaction(events: QuerySet) -> Satisfaction:
 
 
 def filter_events(events: QuerySet, *, year=None, type=None, province=None, objective=None) -> QuerySet:
-    """The filters of the figures pages: year, type, province (as held) and linked objective."""
+    """The filters of the figures pages: year, type, province and linked objective.
+
+    A province matches the events held in it and in the former provinces that roll up to it
+    (`province_roll_up`): Tây Ninh since 1 July 2025 also matches events held in Long An and in the
+    former Tây Ninh, as the province breakdown counts them.
+    """
     if year:
         events = events.filter(start_date__year=year)
     if type:
         events = events.filter(type=type)
     if province:
-        events = events.filter(province=province)
+        events = events.filter(province__in=provinces_counted_under(province))
     if objective:
         events = events.filter(activities__output__objective=objective)
     return events.distinct()

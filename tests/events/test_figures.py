@@ -9,6 +9,7 @@ from django.utils import translation
 
 from events import selectors
 from events.models import Event, Participation, RegistrationStatus, Role, Sector, Sex
+from planning.models import Province, ProvinceSuccession
 from tests.factories import AttendanceFactory, EventFactory, FeedbackFactory, ParticipationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,96 @@ def test_figures_page_labels_people_trained_apart_from_everyone_by_role(admin_cl
     assert "2 people took part in any role" in page
     assert "Everyone who took part, by role" in page
     assert "People trained by sex" in page
+
+
+# Provinces: events keep the province they were held in; figures roll up to the 34 current units.
+
+
+def province(code, valid_from=None):
+    return Province.objects.get(code=code, valid_from=valid_from)
+
+
+NEW = datetime.date(2025, 7, 1)
+
+
+def test_former_provinces_roll_up_to_the_unit_they_joined_whole(reference_data):
+    long_an, old_tay_ninh, tien_giang, ha_noi = province("80"), province("72"), province("82"), province("01")
+    tay_ninh, dong_thap = province("80", NEW), province("82", NEW)
+
+    units = selectors.province_roll_up()
+
+    assert units[long_an.pk] == units[old_tay_ninh.pk] == tay_ninh.pk
+    assert units[tien_giang.pk] == dong_thap.pk  # split at ward level: Tây Ninh took only part of it
+    assert ha_noi.pk not in units  # unchanged: counts as itself
+    assert len(set(units.values()) | set(Province.objects.filter(valid_to__isnull=True).values_list("pk", flat=True))) == 34
+
+
+def test_a_province_with_only_partial_links_goes_to_its_first_successor_by_code(db):
+    from tests.factories import ProvinceFactory
+
+    old = ProvinceFactory(code="90", valid_to=datetime.date(2025, 6, 30))
+    second, first = ProvinceFactory(code="92", valid_from=NEW), ProvinceFactory(code="91", valid_from=NEW)
+    for successor in (second, first):
+        ProvinceSuccession.objects.create(predecessor=old, successor=successor, partial=True)
+
+    assert selectors.province_roll_up() == {old.pk: first.pk}
+
+
+def test_province_breakdown_counts_people_under_the_current_units(reference_data):
+    event = EventFactory()
+    for code in ("80", "72", "82", "01"):  # Long An, old Tây Ninh, Tiền Giang, Hà Nội
+        attend(ParticipationFactory(event=event, province=province(code)), event.start_date)
+    attend(ParticipationFactory(event=event, province=province("80", NEW)), event.start_date)  # already the new Tây Ninh
+
+    by_province = selectors.people_figures(selectors.counted_participations()).by["province"]
+
+    assert by_province == {province("80", NEW).pk: 3, province("82", NEW).pk: 1, province("01").pk: 1}
+
+
+def test_province_filter_matches_events_held_in_the_provinces_merged_into_a_unit(reference_data):
+    in_long_an = EventFactory(province=province("80"))
+    in_old_tay_ninh = EventFactory(province=province("72"))
+    in_new_tay_ninh = EventFactory(province=province("80", NEW))
+    in_tien_giang = EventFactory(province=province("82"))
+    EventFactory(province=province("01"))
+
+    def held_in(unit):
+        return set(selectors.filter_events(Event.objects.all(), province=unit))
+
+    assert held_in(province("80", NEW)) == {in_long_an, in_old_tay_ninh, in_new_tay_ninh}
+    assert held_in(province("82", NEW)) == {in_tien_giang}
+    assert held_in(province("80")) == {in_long_an}  # a former province still matches exactly
+
+
+def test_attendance_rate_per_day_across_events():
+    first = EventFactory(start_date=datetime.date(2025, 3, 1), end_date=datetime.date(2025, 3, 2))
+    later = EventFactory(start_date=datetime.date(2025, 5, 1), end_date=datetime.date(2025, 5, 1))
+    a, b = ParticipationFactory(event=first), ParticipationFactory(event=first)
+    attend(a, *first.days)
+    attend(b, first.start_date)
+    attend(ParticipationFactory(event=later), later.start_date)
+    for _ in range(3):
+        ParticipationFactory(event=later)
+
+    summary = selectors.attendance_across(Event.objects.all())
+
+    assert [(row.event, row.day, row.present, row.expected) for row in summary.days] == [
+        (first, datetime.date(2025, 3, 1), 2, 2),
+        (first, datetime.date(2025, 3, 2), 1, 2),
+        (later, datetime.date(2025, 5, 1), 1, 4),
+    ]
+    assert (summary.present, summary.expected, summary.rate) == (4, 8, Decimal("50.0"))
+
+
+def test_figures_page_lists_attendance_per_event_day(admin_client):
+    event = EventFactory(code="tap-huan-ha-noi")
+    attend(ParticipationFactory(event=event), event.start_date)
+    ParticipationFactory(event=event)
+
+    with translation.override("en"):
+        page = admin_client.get(reverse("events:figures")).content.decode()
+
+    assert "tap-huan-ha-noi" in page
+    assert f"{event.start_date:%d/%m/%Y}" in page
+    assert "50.0%" in page
+    assert "Across these events: 16.7% attendance (1 person-days present of 6 expected)." in page
