@@ -23,6 +23,8 @@ from planning.models import Province, ProvinceSuccession
 from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
 
 SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
+SMALL = f"< {SMALL_GROUP}"
+HIDDEN = "x"  # a group of five or more, hidden so that a smaller one cannot be worked out from the total
 UNKNOWN = "unknown"
 DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
 CHOICES = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}
@@ -74,10 +76,8 @@ class PeopleFigures:
     by: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def public(self) -> "PeopleFigures":
-        """The same figures with every group under five people shown as '< 5'."""
-        return PeopleFigures(
-            total=suppress(self.total), by={dimension: {key: suppress(value) for key, value in counts.items()} for dimension, counts in self.by.items()}
-        )
+        """The same figures safe to publish: groups under five as "< 5", and what would give them away as "x"."""
+        return PeopleFigures(total=suppress(self.total), by={dimension: suppress_breakdown(counts) for dimension, counts in self.by.items()})
 
 
 def category_labels(dimension: str, keys) -> dict:
@@ -89,8 +89,27 @@ def category_labels(dimension: str, keys) -> dict:
     return {key: names.get(key) or (gettext("Not recorded") if key == UNKNOWN else str(key)) for key in keys}
 
 
+def is_small(count: int) -> bool:
+    return 0 < count < SMALL_GROUP
+
+
 def suppress(count: int):
-    return f"< {SMALL_GROUP}" if 0 < count < SMALL_GROUP else count
+    return SMALL if is_small(count) else count
+
+
+def suppress_breakdown(counts: dict) -> dict:
+    """One breakdown, whose groups add up to the total, made safe to publish.
+
+    Groups under five show as "< 5" (primary suppression). When the hidden groups together come to
+    fewer than five people, the total minus the groups shown would give them away (a lone hidden
+    group always does: total 8, female 6, so male is 2), so the next-smallest group is hidden as
+    well, as "x", until the hidden groups add up to five or more (secondary suppression).
+    """
+    hidden = [key for key, count in counts.items() if is_small(count)]
+    shown = sorted((key for key, count in counts.items() if count and key not in hidden), key=counts.get)
+    while hidden and shown and sum(counts[key] for key in hidden) < SMALL_GROUP:
+        hidden.append(shown.pop(0))
+    return {key: (SMALL if is_small(count) else HIDDEN) if key in hidden else count for key, count in counts.items()}
 
 
 def people_figures(participations: QuerySet) -> PeopleFigures:
@@ -198,6 +217,11 @@ class AttendanceSummary:
     @property
     def rate(self) -> Decimal | None:
         return percent(self.present, self.expected)
+
+    @property
+    def registered(self) -> int:
+        """People registered across the events (each event's, added up)."""
+        return sum({day.event.pk: day.expected for day in self.days}.values())
 
 
 def attendance_across(events: Iterable[Event]) -> AttendanceSummary:
@@ -327,3 +351,77 @@ def certificate_recipients(event: Event) -> QuerySet:
 def anonymisable_people(*, before) -> QuerySet:
     """People not yet anonymised whose last event ended before `before`."""
     return Person.objects.filter(anonymised_on__isnull=True).annotate(last_event_end=Max("participations__event__end_date")).filter(last_event_end__lt=before)
+
+
+# Public figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicDay:
+    event: str  # the event's code
+    title: str
+    day: object
+    rate: Decimal | None  # None when fewer than five people were registered
+
+
+@dataclass
+class PublicKnowledge:
+    pairs: int | str
+    mean_gain: Decimal | None  # None when fewer than five people have both scores
+    improved_share: Decimal | None  # None also when fewer than five improved, or fewer than five did not
+
+
+@dataclass
+class PublicSatisfaction:
+    responses: int | str
+    satisfaction: Decimal | None  # None when fewer than five forms
+    relevance: Decimal | None
+
+
+@dataclass
+class PublicFigures:
+    """What a public page may show of some events: aggregates only, never a name, a contact or a model."""
+
+    events: int
+    people: int | str  # people trained
+    everyone: int | str  # everyone who took part, any role
+    breakdowns: list[Breakdown]
+    attendance: list[PublicDay]
+    attendance_rate: Decimal | None
+    knowledge: PublicKnowledge
+    satisfaction: PublicSatisfaction
+
+
+def enough(count: int, value):
+    """`value` if at least five people contributed to it, else None."""
+    return value if count >= SMALL_GROUP else None
+
+
+def public_event_figures(events: QuerySet) -> PublicFigures:
+    """The figures of some events as the public pages show them, with small groups suppressed.
+
+    People by sex, sector, province (rolled up to the current units) and age band, everyone by role:
+    each breakdown through `suppress_breakdown`. Attendance per event day as a rate only, shown when
+    at least five people were registered. Knowledge gain and satisfaction only when at least five
+    people contributed; their counts below five show as "< 5".
+    """
+    figures = event_figures(events)
+    attendance = attendance_across(events)
+    knowledge, feedback = figures.knowledge, figures.satisfaction
+    improved_share = knowledge.improved_share if not (is_small(knowledge.improved) or is_small(knowledge.pairs - knowledge.improved)) else None
+    return PublicFigures(
+        events=figures.events,
+        people=suppress(figures.people.total),
+        everyone=suppress(figures.everyone.total),
+        breakdowns=breakdowns(figures.people.public(), figures.everyone.public()),
+        attendance=[PublicDay(event=row.event.code, title=str(row.event.title), day=row.day, rate=enough(row.expected, row.rate)) for row in attendance.days],
+        attendance_rate=enough(attendance.registered, attendance.rate),
+        knowledge=PublicKnowledge(
+            pairs=suppress(knowledge.pairs), mean_gain=enough(knowledge.pairs, knowledge.mean_gain), improved_share=enough(knowledge.pairs, improved_share)
+        ),
+        satisfaction=PublicSatisfaction(
+            responses=suppress(feedback.responses),
+            satisfaction=enough(feedback.responses, feedback.satisfaction),
+            relevance=enough(feedback.responses, feedback.relevance),
+        ),
+    )

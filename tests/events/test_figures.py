@@ -1,6 +1,7 @@
 """Counting people trained: unique people across days and events, learning, satisfaction."""
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
 
 import pytest
@@ -98,17 +99,110 @@ def test_satisfaction_averages_the_forms():
     assert (result.responses, result.satisfaction, result.relevance) == (2, Decimal("4.50"), Decimal("4.00"))
 
 
-def test_public_figures_show_small_groups_as_less_than_five():
+def test_public_figures_show_small_groups_as_less_than_five_and_hide_what_gives_them_away():
     event = EventFactory()
     for _ in range(6):
-        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE)), event.start_date)
+        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE), sector=Sector.GOVERNMENT), event.start_date)
     for _ in range(2):
-        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.MALE)), event.start_date)
+        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.MALE), sector=Sector.GOVERNMENT), event.start_date)
 
     public = selectors.people_figures(selectors.counted_participations()).public()
 
     assert public.total == 8
-    assert public.by["sex"] == {Sex.FEMALE: 6, Sex.MALE: "< 5"}
+    assert public.by["sex"] == {Sex.FEMALE: "x", Sex.MALE: "< 5"}  # 6 shown would give male = 8 - 6 away
+    assert public.by["sector"] == {Sector.GOVERNMENT: 8}
+
+
+@pytest.mark.parametrize(
+    ("counts", "public"),
+    [
+        ({"a": 10, "b": 6, "c": 2}, {"a": 10, "b": "x", "c": "< 5"}),  # one small group: the next-smallest is hidden too
+        ({"a": 10, "b": 7, "c": 1, "d": 2}, {"a": 10, "b": "x", "c": "< 5", "d": "< 5"}),  # small groups that add up to under five
+        ({"a": 10, "c": 3, "d": 4}, {"a": 10, "c": "< 5", "d": "< 5"}),  # hidden groups add up to seven: nothing more to hide
+        ({"a": 10, "b": 6}, {"a": 10, "b": 6}),
+        ({"a": 3, "b": 1}, {"a": "< 5", "b": "< 5"}),  # the total is itself under five
+    ],
+)
+def test_suppressing_a_breakdown_hides_small_groups_and_whatever_would_reveal_them(counts, public):
+    assert selectors.suppress_breakdown(counts) == public
+
+
+def small_event(people, *, improved, feedback):
+    """An event with `people` participants present on its first day, all with paired scores."""
+    event = EventFactory()
+    for index in range(people):
+        post = 80 if index < improved else 40
+        attend(ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE), pre_test_score=50, post_test_score=post), event.start_date)
+    for _ in range(feedback):
+        FeedbackFactory(event=event, satisfaction=4, relevance=5)
+    return event
+
+
+def test_public_event_figures_hide_measures_fewer_than_five_people_gave():
+    small_event(4, improved=4, feedback=4)
+
+    figures = selectors.public_event_figures(Event.objects.all())
+
+    assert (figures.people, figures.everyone) == ("< 5", "< 5")
+    assert (figures.knowledge.pairs, figures.knowledge.mean_gain, figures.knowledge.improved_share) == ("< 5", None, None)
+    assert (figures.satisfaction.responses, figures.satisfaction.satisfaction, figures.satisfaction.relevance) == ("< 5", None, None)
+    assert [day.rate for day in figures.attendance] == [None, None, None]
+    assert figures.attendance_rate is None
+
+
+def test_public_event_figures_show_measures_of_five_people_or_more():
+    event = small_event(6, improved=6, feedback=5)
+
+    figures = selectors.public_event_figures(Event.objects.all())
+
+    assert figures.people == figures.everyone == 6
+    assert (figures.knowledge.pairs, figures.knowledge.mean_gain, figures.knowledge.improved_share) == (6, Decimal("30.0"), Decimal("100.0"))
+    assert (figures.satisfaction.responses, figures.satisfaction.satisfaction, figures.satisfaction.relevance) == (5, Decimal("4.00"), Decimal("5.00"))
+    assert [(day.event, day.day, day.rate) for day in figures.attendance] == [
+        (event.code, day, Decimal("100.0") if day == event.start_date else Decimal("0.0")) for day in event.days
+    ]
+    assert figures.attendance_rate == Decimal("33.3")
+
+
+def test_public_share_who_improved_is_hidden_when_it_would_count_fewer_than_five():
+    small_event(7, improved=2, feedback=0)
+
+    knowledge = selectors.public_event_figures(Event.objects.all()).knowledge
+
+    assert (knowledge.pairs, knowledge.mean_gain, knowledge.improved_share) == (7, Decimal("1.4"), None)  # mean post 51.4 of pre 50
+
+
+def test_public_breakdowns_are_suppressed_and_count_every_role():
+    event = small_event(6, improved=0, feedback=0)
+    attend(ParticipationFactory(event=event, role=Role.SPEAKER, person=PersonFactory(sex=Sex.MALE)), event.start_date)
+
+    with translation.override("en"):
+        shown = {breakdown.dimension: breakdown for breakdown in selectors.public_event_figures(Event.objects.all()).breakdowns}
+
+    assert dict(shown["role"].rows) == {"Participant": "x", "Speaker": "< 5"}
+    assert (shown["role"].total, shown["sex"].total) == (7, 6)
+    assert dict(shown["sex"].rows) == {"Female": 6}  # the speaker is not among the people trained
+
+
+def test_public_event_figures_hold_no_names_contacts_or_records():
+    event = small_event(6, improved=3, feedback=5)
+    hong = PersonFactory(full_name="Nguyễn Thị Hồng", email="hong@example.vn", phone="0912345678")
+    attend(ParticipationFactory(event=event, person=hong), event.start_date)
+
+    figures = selectors.public_event_figures(Event.objects.all())
+
+    def values(item):
+        if isinstance(item, dict):
+            return [value for pair in item.items() for part in pair for value in values(part)]
+        if isinstance(item, list | tuple):
+            return [value for part in item for value in values(part)]
+        return [item]
+
+    leaves = values(asdict(figures))
+    assert all(isinstance(leaf, str | int | Decimal | datetime.date | None) for leaf in leaves)
+    text = " ".join(map(str, leaves))
+    for private in ("Nguyễn Thị Hồng", "hong@example.vn", "0912345678"):
+        assert private not in text
 
 
 def test_figures_filter_by_year_type_province_and_objective(reference_data):
