@@ -346,3 +346,38 @@ def test_figures_page_lists_attendance_per_event_day(admin_client):
     assert f"{event.start_date:%d/%m/%Y}" in page
     assert "50.0%" in page
     assert "Across these events: 16.7% attendance (1 person-days present of 6 expected)." in page
+
+
+# Query counts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_figures_page_keeps_its_query_count_as_events_and_people_grow(admin_client, django_assert_max_num_queries, filtered):
+    from tests.factories import ProvinceFactory
+
+    merged = ProvinceFactory(code="70", valid_to=datetime.date(2025, 6, 30))
+    unit = ProvinceFactory(code="71", valid_from=datetime.date(2025, 7, 1))
+    ProvinceSuccession.objects.create(predecessor=merged, successor=unit)
+    provinces = [merged, unit, None]
+
+    def grow(count):
+        for _ in range(count):
+            event = EventFactory(province=merged, start_date=datetime.date(2025, 3, 10), end_date=datetime.date(2025, 3, 11))
+            for index, role in enumerate((Role.PARTICIPANT, Role.PARTICIPANT, Role.PARTICIPANT, Role.SPEAKER)):
+                participation = ParticipationFactory(
+                    event=event, role=role, province=provinces[index % 3], sector=Sector.NGO if index else Sector.MEDIA, pre_test_score=50, post_test_score=60
+                )  # fmt: skip
+                attend(participation, *event.days[: 1 + index % 2])
+            FeedbackFactory(event=event, satisfaction=4, relevance=5)
+
+    url = reverse("events:figures") + (f"?province={unit.pk}" if filtered else "")
+    grow(3)
+    with django_assert_max_num_queries(30) as small:
+        response = admin_client.get(url)
+    assert response.context["figures"].people.total == 9
+    grow(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = admin_client.get(url)
+    assert response.context["figures"].people.total == 54
+    assert response.context["figures"].people.by["province"] == {unit.pk: 36, "unknown": 18}
+    assert len(response.context["attendance"].days) == 36
