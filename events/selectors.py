@@ -26,7 +26,6 @@ SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
 SMALL = f"< {SMALL_GROUP}"
 HIDDEN = "x"  # a group of five or more, hidden so that a smaller one cannot be worked out from the total
 UNKNOWN = "unknown"
-DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
 CHOICES = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}
 TRAINED_DIMENSIONS = ("sex", "sector", "province", "age_band")  # of the people trained; "role" is of everyone
 TITLES = {
