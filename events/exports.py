@@ -153,7 +153,7 @@ class Breakdown:
     dimension: str
     title: str
     column: str
-    rows: list[tuple[str, int, object]]  # category, people, share of all people (%)
+    rows: list[tuple[str, int, object]]  # category, people, share of the breakdown's people (%)
 
 
 class EventReport:
@@ -161,8 +161,9 @@ class EventReport:
 
     def __init__(self, event: Event):
         self.event = event
-        figures = selectors.event_figures(Event.objects.filter(pk=event.pk), min_days=1)
+        self.figures = figures = selectors.event_figures(Event.objects.filter(pk=event.pk), min_days=1)
         self.people = figures.people
+        self.everyone = figures.everyone
         self.knowledge = figures.knowledge
         self.satisfaction = figures.satisfaction
         self.attendance = selectors.attendance_by_day(event)
@@ -188,20 +189,23 @@ class EventReport:
 
     @cached_property
     def breakdowns(self) -> list[Breakdown]:
-        titles = {
-            "sex": (_("By sex"), label(Person, "sex")),
-            "sector": (_("By sector"), label(Participation, "sector")),
-            "province": (_("By province"), label(Participation, "province")),
-            "role": (_("By role"), label(Participation, "role")),
-            "age_band": (_("By age band"), label(Person, "age_band")),
+        """The people trained by sex, sector, province and age band, then everyone who took part by role."""
+        columns = {
+            "sex": label(Person, "sex"),
+            "sector": label(Participation, "sector"),
+            "province": label(Participation, "province"),
+            "role": label(Participation, "role"),
+            "age_band": label(Person, "age_band"),
         }
-        breakdowns = []
-        for dimension in selectors.DIMENSIONS:
-            counts = self.people.by.get(dimension, {})
-            labels = selectors.category_labels(dimension, counts)
-            rows = [(labels[key], count, selectors.percent(count, self.people.total)) for key, count in counts.items()]
-            breakdowns.append(Breakdown(dimension, *titles[dimension], rows=rows))
-        return breakdowns
+        return [
+            Breakdown(
+                breakdown.dimension,
+                breakdown.title,
+                columns[breakdown.dimension],
+                rows=[(category, count, selectors.percent(count, breakdown.total)) for category, count in breakdown.rows],
+            )
+            for breakdown in self.figures.breakdowns()
+        ]
 
     @property
     def knowledge_rows(self) -> list[tuple[str, object]]:
@@ -241,13 +245,14 @@ class EventReport:
         summary = [
             *([name, item] for name, item in self.details),
             [_("People: participants who attended at least one day, counted once"), self.people.total],
+            [_("Everyone who took part in any role (participants, speakers, facilitators, organisers), counted once"), self.everyone.total],
             *([name, item] for name, item in self.knowledge_rows),
             *([name, item] for name, item in self.satisfaction_rows),
         ]
-        breakdowns = [[breakdown.column, category, count, share] for breakdown in self.breakdowns for category, count, share in breakdown.rows]
+        breakdowns = [[breakdown.title, category, count, share] for breakdown in self.breakdowns for category, count, share in breakdown.rows]
         return [
             Sheet(title=_("Summary"), header=[figure, value], rows=summary),
-            Sheet(title=_("Participants by group"), header=[_("Group"), _("Category"), _("People"), _("Share (%)")], rows=breakdowns),
+            Sheet(title=_("People by group"), header=[_("Group"), _("Category"), _("People"), _("Share (%)")], rows=breakdowns),
             Sheet(
                 title=_("Attendance by day"), header=self.attendance_header(), rows=([day.day, day.present, day.expected, day.rate] for day in self.attendance)
             ),

@@ -180,7 +180,12 @@ class FeedbackForm(forms.Form):
 class FiguresFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, empty_value=None)
     type = forms.ChoiceField(label=_("type"), choices=[("", _("All types")), *Event._meta.get_field("type").choices], required=False)
-    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.order_by("name_vi"), required=False)
+    province = forms.ModelChoiceField(
+        label=_("province"),
+        queryset=Province.objects.order_by("name_vi", "valid_from"),
+        required=False,
+        help_text=_("A unit formed on 1 July 2025 also matches the events held in the provinces merged into it."),
+    )
     objective = forms.ModelChoiceField(label=_("linked objective"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -3,25 +3,40 @@
 Pages, exports and the indicators computed from events call these, so a figure is counted one way
 everywhere. A person is counted once however many days and events they came to; their sector,
 province and role are those of their latest counted participation.
+
+Two groups are counted. *People trained* are participants (role "participant") present on enough
+days: the headline figure and its breakdowns by sex, sector, province and age band, which the
+indicators use. *Everyone who took part* adds speakers, facilitators and organisers: the breakdown
+by role counts them, each person once under the role of their latest participation.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from planning import roles
-from planning.models import Province
+from planning.models import Province, ProvinceSuccession
 
 from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
 
 SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
+SMALL = f"< {SMALL_GROUP}"
+HIDDEN = "x"  # a group of five or more, hidden so that a smaller one cannot be worked out from the total
 UNKNOWN = "unknown"
-DIMENSIONS = ("sex", "sector", "province", "role", "age_band")
 CHOICES = {"sex": Sex, "sector": Sector, "role": Role, "age_band": AgeBand}
+TRAINED_DIMENSIONS = ("sex", "sector", "province", "age_band")  # of the people trained; "role" is of everyone
+TITLES = {
+    "sex": gettext_lazy("People trained by sex"),
+    "sector": gettext_lazy("People trained by sector"),
+    "province": gettext_lazy("People trained by province"),
+    "age_band": gettext_lazy("People trained by age band"),
+    "role": gettext_lazy("Everyone who took part, by role"),
+}
 
 
 def visible_events(user) -> QuerySet:
@@ -110,15 +125,9 @@ class PeopleFigures:
     total: int = 0
     by: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def labelled(self) -> dict[str, list[tuple[str, int]]]:
-        """The breakdowns with readable category names instead of codes and ids."""
-        return {dimension: [(label, counts[key]) for key, label in category_labels(dimension, counts).items()] for dimension, counts in self.by.items()}
-
     def public(self) -> "PeopleFigures":
-        """The same figures with every group under five people shown as '< 5'."""
-        return PeopleFigures(
-            total=suppress(self.total), by={dimension: {key: suppress(value) for key, value in counts.items()} for dimension, counts in self.by.items()}
-        )
+        """The same figures safe to publish: groups under five as "< 5", and what would give them away as "x"."""
+        return PeopleFigures(total=suppress(self.total), by={dimension: suppress_breakdown(counts) for dimension, counts in self.by.items()})
 
 
 def category_labels(dimension: str, keys) -> dict:
@@ -130,16 +139,39 @@ def category_labels(dimension: str, keys) -> dict:
     return {key: names.get(key) or (gettext("Not recorded") if key == UNKNOWN else str(key)) for key in keys}
 
 
+def is_small(count: int) -> bool:
+    return 0 < count < SMALL_GROUP
+
+
 def suppress(count: int):
-    return f"< {SMALL_GROUP}" if 0 < count < SMALL_GROUP else count
+    return SMALL if is_small(count) else count
+
+
+def suppress_breakdown(counts: dict) -> dict:
+    """One breakdown, whose groups add up to the total, made safe to publish.
+
+    Groups under five show as "< 5" (primary suppression). When the hidden groups together come to
+    fewer than five people, the total minus the groups shown would give them away (a lone hidden
+    group always does: total 8, female 6, so male is 2), so the next-smallest group is hidden as
+    well, as "x", until the hidden groups add up to five or more (secondary suppression).
+    """
+    hidden = [key for key, count in counts.items() if is_small(count)]
+    shown = sorted((key for key, count in counts.items() if count and key not in hidden), key=counts.get)
+    while hidden and shown and sum(counts[key] for key in hidden) < SMALL_GROUP:
+        hidden.append(shown.pop(0))
+    return {key: (SMALL if is_small(count) else HIDDEN) if key in hidden else count for key, count in counts.items()}
 
 
 def people_figures(participations: QuerySet) -> PeopleFigures:
-    """Unique people among some participations, by sex, sector, province, role and age band."""
+    """Unique people among some participations, by sex, sector, province (rolled up to the current units), role and age band."""
     rows = participations.order_by("event__start_date", "pk").values(
-        "person_id", "person__sex", "person__age_band", "sector", "province_id", "role"
+        "person_id", "person__sex", "person__age_band", "sector", "province_id", "province__valid_to", "role"
     )  # fmt: skip
     latest = {row["person_id"]: row for row in rows}  # later participations overwrite earlier ones
+    if any(row["province__valid_to"] for row in latest.values()):
+        units = province_roll_up()
+        for row in latest.values():
+            row["province_id"] = units.get(row["province_id"], row["province_id"])
     keys = {"sex": "person__sex", "sector": "sector", "province": "province_id", "role": "role", "age_band": "person__age_band"}
     return PeopleFigures(
         total=len(latest),
@@ -147,11 +179,40 @@ def people_figures(participations: QuerySet) -> PeopleFigures:
     )
 
 
+def province_roll_up() -> dict[int, int]:
+    """Each former province -> the current unit (one of the 34 since 1 July 2025) it is counted under.
+
+    A province still valid counts as itself (so a person's recorded province is kept when it is
+    current). A former one follows its successions until it reaches a current unit, taking at each
+    step the first link not marked partial (by the successor's code), else the first partial link:
+    Tiền Giang, split at ward level, counts under Đồng Tháp, which it joined whole, not Tây Ninh,
+    which took only some of its wards. One unit per province, so no one is counted twice.
+    """
+    links = ProvinceSuccession.objects.filter(predecessor__valid_to__isnull=False).order_by("predecessor_id", "partial", "successor__code", "successor_id")
+    successor = {}
+    for predecessor_id, successor_id in links.values_list("predecessor_id", "successor_id"):
+        successor.setdefault(predecessor_id, successor_id)
+    units = {}
+    for province_id in successor:
+        unit, seen = province_id, set()
+        while unit in successor and unit not in seen:  # `seen` guards against a loop in edited data
+            seen.add(unit)
+            unit = successor[unit]
+        units[province_id] = unit
+    return units
+
+
+def provinces_counted_under(province: Province) -> set[int]:
+    """A province and every former province that rolls up to it."""
+    return {province.pk, *(former for former, unit in province_roll_up().items() if unit == province.pk)}
+
+
 @dataclass
 class DayAttendance:
     day: object
     present: int
     expected: int
+    event: Event | None = None
 
     @property
     def rate(self) -> Decimal | None:
@@ -164,12 +225,57 @@ def percent(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def attendance_by_event_day(events: Iterable[Event]) -> list[DayAttendance]:
+    """Each day of each event: people present of those registered (not cancelled), in date order."""
+    events = sorted(events, key=lambda event: (event.start_date, event.pk))
+    ids = [event.pk for event in events]
+    expected = dict(
+        Participation.objects.filter(event_id__in=ids).exclude(status=RegistrationStatus.CANCELLED)
+        .values("event_id").annotate(people=Count("pk")).values_list("event_id", "people")
+    )  # fmt: skip
+    present = {
+        (row["participation__event_id"], row["day"]): row["people"]
+        for row in Attendance.objects.filter(participation__event_id__in=ids).values("participation__event_id", "day").annotate(
+            people=Count("participation", distinct=True)
+        )
+    }  # fmt: skip
+    return [
+        DayAttendance(day=day, present=present.get((event.pk, day), 0), expected=expected.get(event.pk, 0), event=event)
+        for event in events
+        for day in event.days
+    ]
+
+
 def attendance_by_day(event: Event) -> list[DayAttendance]:
-    expected = event.participations.exclude(status=RegistrationStatus.CANCELLED).count()
-    present = dict(
-        Attendance.objects.filter(participation__event=event).values("day").annotate(people=Count("participation", distinct=True)).values_list("day", "people")
-    )
-    return [DayAttendance(day=day, present=present.get(day, 0), expected=expected) for day in event.days]
+    return attendance_by_event_day([event])
+
+
+@dataclass
+class AttendanceSummary:
+    """Across events: every event day, and person-days present of person-days expected."""
+
+    days: list[DayAttendance]
+
+    @property
+    def present(self) -> int:
+        return sum(day.present for day in self.days)
+
+    @property
+    def expected(self) -> int:
+        return sum(day.expected for day in self.days)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.present, self.expected)
+
+    @property
+    def registered(self) -> int:
+        """People registered across the events (each event's, added up)."""
+        return sum({day.event.pk: day.expected for day in self.days}.values())
+
+
+def attendance_across(events: Iterable[Event]) -> AttendanceSummary:
+    return AttendanceSummary(days=attendance_by_event_day(events))
 
 
 @dataclass
@@ -221,32 +327,63 @@ def satisfaction(events: QuerySet) -> Satisfaction:
 
 
 def filter_events(events: QuerySet, *, year=None, type=None, province=None, objective=None) -> QuerySet:
-    """The filters of the figures pages: year, type, province (as held) and linked objective."""
+    """The filters of the figures pages: year, type, province and linked objective.
+
+    A province matches the events held in it and in the former provinces that roll up to it
+    (`province_roll_up`): Tây Ninh since 1 July 2025 also matches events held in Long An and in the
+    former Tây Ninh, as the province breakdown counts them.
+    """
     if year:
         events = events.filter(start_date__year=year)
     if type:
         events = events.filter(type=type)
     if province:
-        events = events.filter(province=province)
+        events = events.filter(province__in=provinces_counted_under(province))
     if objective:
         events = events.filter(activities__output__objective=objective)
     return events.distinct()
 
 
 @dataclass
+class Breakdown:
+    """One breakdown as pages and reports show it: readable categories, of the people trained or of everyone."""
+
+    dimension: str
+    title: str
+    total: int | str  # the people the rows add up to
+    rows: list[tuple[str, int | str]]  # category, people
+
+
+def breakdowns(trained: PeopleFigures, everyone: PeopleFigures) -> list[Breakdown]:
+    """The people trained by sex, sector, province and age band, then everyone who took part by role."""
+    parts = [*((dimension, trained) for dimension in TRAINED_DIMENSIONS), ("role", everyone)]
+    result = []
+    for dimension, figures in parts:
+        counts = figures.by.get(dimension, {})
+        rows = [(label, counts[key]) for key, label in category_labels(dimension, counts).items()]
+        result.append(Breakdown(dimension=dimension, title=str(TITLES[dimension]), total=figures.total, rows=rows))
+    return result
+
+
+@dataclass
 class EventFigures:
-    people: PeopleFigures
+    people: PeopleFigures  # people trained: participants present on at least `min_days` days
+    everyone: PeopleFigures  # every role: participants, speakers, facilitators and organisers
     knowledge: KnowledgeGain
     satisfaction: Satisfaction
     events: int
 
+    def breakdowns(self) -> list[Breakdown]:
+        return breakdowns(self.people, self.everyone)
+
 
 def event_figures(events: QuerySet, *, min_days: int = 1) -> EventFigures:
-    """Figures across some events: unique people trained, learning, satisfaction."""
-    participations = counted_participations(Participation.objects.filter(event__in=events), min_days=min_days)
+    """Figures across some events: people trained and everyone who took part, learning, satisfaction."""
+    participations = Participation.objects.filter(event__in=events)
     return EventFigures(
-        people=people_figures(participations),
-        knowledge=knowledge_gain(Participation.objects.filter(event__in=events).exclude(status=RegistrationStatus.CANCELLED)),
+        people=people_figures(counted_participations(participations, min_days=min_days)),
+        everyone=people_figures(counted_participations(participations, min_days=min_days, roles=())),
+        knowledge=knowledge_gain(participations.exclude(status=RegistrationStatus.CANCELLED)),
         satisfaction=satisfaction(events),
         events=events.count(),
     )
@@ -264,3 +401,77 @@ def certificate_recipients(event: Event) -> QuerySet:
 def anonymisable_people(*, before) -> QuerySet:
     """People not yet anonymised whose last event ended before `before`."""
     return Person.objects.filter(anonymised_on__isnull=True).annotate(last_event_end=Max("participations__event__end_date")).filter(last_event_end__lt=before)
+
+
+# Public figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicDay:
+    event: str  # the event's code
+    title: str
+    day: object
+    rate: Decimal | None  # None when fewer than five people were registered
+
+
+@dataclass
+class PublicKnowledge:
+    pairs: int | str
+    mean_gain: Decimal | None  # None when fewer than five people have both scores
+    improved_share: Decimal | None  # None also when fewer than five improved, or fewer than five did not
+
+
+@dataclass
+class PublicSatisfaction:
+    responses: int | str
+    satisfaction: Decimal | None  # None when fewer than five forms
+    relevance: Decimal | None
+
+
+@dataclass
+class PublicFigures:
+    """What a public page may show of some events: aggregates only, never a name, a contact or a model."""
+
+    events: int
+    people: int | str  # people trained
+    everyone: int | str  # everyone who took part, any role
+    breakdowns: list[Breakdown]
+    attendance: list[PublicDay]
+    attendance_rate: Decimal | None
+    knowledge: PublicKnowledge
+    satisfaction: PublicSatisfaction
+
+
+def enough(count: int, value):
+    """`value` if at least five people contributed to it, else None."""
+    return value if count >= SMALL_GROUP else None
+
+
+def public_event_figures(events: QuerySet) -> PublicFigures:
+    """The figures of some events as the public pages show them, with small groups suppressed.
+
+    People by sex, sector, province (rolled up to the current units) and age band, everyone by role:
+    each breakdown through `suppress_breakdown`. Attendance per event day as a rate only, shown when
+    at least five people were registered. Knowledge gain and satisfaction only when at least five
+    people contributed; their counts below five show as "< 5".
+    """
+    figures = event_figures(events)
+    attendance = attendance_across(events)
+    knowledge, feedback = figures.knowledge, figures.satisfaction
+    improved_share = knowledge.improved_share if not (is_small(knowledge.improved) or is_small(knowledge.pairs - knowledge.improved)) else None
+    return PublicFigures(
+        events=figures.events,
+        people=suppress(figures.people.total),
+        everyone=suppress(figures.everyone.total),
+        breakdowns=breakdowns(figures.people.public(), figures.everyone.public()),
+        attendance=[PublicDay(event=row.event.code, title=str(row.event.title), day=row.day, rate=enough(row.expected, row.rate)) for row in attendance.days],
+        attendance_rate=enough(attendance.registered, attendance.rate),
+        knowledge=PublicKnowledge(
+            pairs=suppress(knowledge.pairs), mean_gain=enough(knowledge.pairs, knowledge.mean_gain), improved_share=enough(knowledge.pairs, improved_share)
+        ),
+        satisfaction=PublicSatisfaction(
+            responses=suppress(feedback.responses),
+            satisfaction=enough(feedback.responses, feedback.satisfaction),
+            relevance=enough(feedback.responses, feedback.relevance),
+        ),
+    )

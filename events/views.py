@@ -420,4 +420,5 @@ def figures(request):
     events = selectors.visible_events(request.user)
     if form.is_valid():
         events = selectors.filter_events(events, **form.cleaned_data)
-    return render(request, "events/figures.html", {"form": form, "figures": selectors.event_figures(events), "events": events.order_by("-start_date")})
+    context = {"form": form, "figures": selectors.event_figures(events), "attendance": selectors.attendance_across(events.select_related("province"))}
+    return render(request, "events/figures.html", context)

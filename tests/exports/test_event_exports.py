@@ -222,6 +222,7 @@ def test_event_report_xlsx_has_the_selector_figures(workshop):
     summary = dict(row for row in sheet_rows(data, "Summary")[1:])
     # Participants (role) with at least one day: Hồng and Minh; Đào is a speaker, Cường cancelled.
     assert summary["People: participants who attended at least one day, counted once"] == 2
+    assert summary["Everyone who took part in any role (participants, speakers, facilitators, organisers), counted once"] == 3
     assert summary["People with both a pre-test and a post-test"] == 2
     assert summary["Mean pre-test score (%)"] == 50
     assert summary["Mean post-test score (%)"] == 65
@@ -231,13 +232,16 @@ def test_event_report_xlsx_has_the_selector_figures(workshop):
     assert summary["Mean satisfaction (1–5)"] == 4.5
     assert summary["First day"] == datetime.datetime(2025, 3, 10)
 
-    groups = sheet_rows(data, "Participants by group")
+    groups = sheet_rows(data, "People by group")
     assert groups[0] == ["Group", "Category", "People", "Share (%)"]
-    assert ["Sex", "Female", 1, 50] in groups
-    assert ["Sex", "Male", 1, 50] in groups
-    assert ["Sector", "National NGO", 1, 50] in groups
-    assert ["Province", "Ha Noi (01)", 1, 50] in groups
-    assert ["Province", "Not recorded", 1, 50] in groups
+    assert ["People trained by sex", "Female", 1, 50] in groups
+    assert ["People trained by sex", "Male", 1, 50] in groups
+    assert ["People trained by sector", "National NGO", 1, 50] in groups
+    assert ["People trained by province", "Ha Noi (01)", 1, 50] in groups
+    assert ["People trained by province", "Not recorded", 1, 50] in groups
+    # The speaker is not trained, but takes part: the role breakdown counts everyone present.
+    role_rows = [row[1:] for row in groups if row[0] == "Everyone who took part, by role"]
+    assert role_rows == [["Participant", 2, 66.7], ["Speaker", 1, 33.3]]
 
     attendance = sheet_rows(data, "Attendance by day")
     assert attendance[1:] == [[datetime.datetime(2025, 3, 10), 3, 3, 100], [datetime.datetime(2025, 3, 11), 2, 3, 66.7]]
@@ -267,6 +271,9 @@ def test_event_report_pdf_shows_figures_attendance_and_agenda_without_names(work
     assert "Opening" in text
     assert "Thảo luận nhóm" in text  # no English title: shown in Vietnamese
     assert "Ha Noi" in text
+    words = " ".join(text.split())
+    assert "3 everyone who took part in any role" in words
+    assert "Everyone who took part, by role" in words
     for name in ("Nguyễn Thị Hồng", "Trần Văn Minh", "Phạm Văn Cường"):
         assert name not in text
 
