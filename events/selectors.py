@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from planning import roles
@@ -215,8 +216,13 @@ class DayAttendance:
     event: Event | None = None
 
     @property
+    def is_past(self) -> bool:
+        """Only days that have begun count towards attendance rates; a day to come has no rate yet."""
+        return self.day <= timezone.localdate()
+
+    @property
     def rate(self) -> Decimal | None:
-        return percent(self.present, self.expected)
+        return percent(self.present, self.expected) if self.is_past else None
 
 
 def percent(part, whole) -> Decimal | None:
@@ -258,11 +264,11 @@ class AttendanceSummary:
 
     @property
     def present(self) -> int:
-        return sum(day.present for day in self.days)
+        return sum(day.present for day in self.days if day.is_past)
 
     @property
     def expected(self) -> int:
-        return sum(day.expected for day in self.days)
+        return sum(day.expected for day in self.days if day.is_past)
 
     @property
     def rate(self) -> Decimal | None:

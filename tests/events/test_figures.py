@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events import selectors
 from events.models import Event, Participation, RegistrationStatus, Role, Sector, Sex
@@ -334,6 +334,18 @@ def test_attendance_rate_per_day_across_events():
     assert (summary.present, summary.expected, summary.rate) == (4, 8, Decimal("50.0"))
 
 
+def test_days_still_to_come_have_no_rate_and_do_not_lower_the_overall_one():
+    past = EventFactory(start_date=datetime.date(2025, 3, 1), end_date=datetime.date(2025, 3, 1))
+    upcoming = EventFactory(start_date=timezone.localdate() + datetime.timedelta(days=30), end_date=timezone.localdate() + datetime.timedelta(days=30))
+    attend(ParticipationFactory(event=past), past.start_date)
+    ParticipationFactory(event=upcoming)
+
+    summary = selectors.attendance_across(Event.objects.all())
+
+    assert [row.rate for row in summary.days] == [Decimal("100.0"), None]
+    assert (summary.present, summary.expected, summary.rate) == (1, 1, Decimal("100.0"))
+
+
 def test_figures_page_lists_attendance_per_event_day(admin_client):
     event = EventFactory(code="tap-huan-ha-noi")
     attend(ParticipationFactory(event=event), event.start_date)
@@ -342,7 +354,7 @@ def test_figures_page_lists_attendance_per_event_day(admin_client):
     with translation.override("en"):
         page = admin_client.get(reverse("events:figures")).content.decode()
 
-    assert "tap-huan-ha-noi" in page
+    assert event.title_en in page
     assert f"{event.start_date:%d/%m/%Y}" in page
     assert "50.0%" in page
     assert "Across these events: 16.7% attendance (1 person-days present of 6 expected)." in page
