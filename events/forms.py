@@ -3,9 +3,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from planning import roles
 from planning.models import Activity, Organisation, OrganisationType, Province
 
 from .models import AgeBand, Event, Person, Role, Sector, Session, Sex
@@ -32,7 +34,7 @@ class EventForm(forms.ModelForm):
         fields = [
             "code", "type", "title_vi", "title_en", "description_vi", "description_en", "objectives_vi", "objectives_en",
             "start_date", "end_date", "venue_vi", "venue_en", "province", "modality", "organisers", "co_organisers",
-            "audience", "activities", "certificate_min_days",
+            "audience", "activities", "certificate_min_days", "managers",
         ]  # fmt: skip
         widgets = {
             "start_date": DateInput,
@@ -49,6 +51,9 @@ class EventForm(forms.ModelForm):
         self.fields["organisers"].queryset = Organisation.objects.order_by("level", "name_vi")
         self.fields["co_organisers"].queryset = Organisation.objects.order_by("level", "name_vi")
         self.fields["activities"].queryset = Activity.objects.select_related("plan").order_by("code")
+        self.fields["managers"].queryset = get_user_model().objects.filter(groups__name=roles.ORGANISERS, is_active=True).distinct().order_by("username")
+        self.fields["managers"].help_text = _("Colleagues who run this event with you and may see its participants' personal data. You stay one of them.")
+        self.fields["managers"].required = False
         self.helper = helper(_("Save"))
 
 

@@ -44,33 +44,40 @@ def check_manages(user, event: Event) -> None:
         raise PermissionDenied("Only the event's organising staff and coordinators may change its participants.")
 
 
-def event_create(*, user, organisers: Iterable, co_organisers: Iterable = (), activities: Iterable = (), **fields) -> Event:
+def event_create(*, user, organisers: Iterable, co_organisers: Iterable = (), activities: Iterable = (), managers: Iterable = (), **fields) -> Event:
     """Create an event; its creator is one of its organising staff."""
     with transaction.atomic():
         event = Event(**fields)
         event.full_clean()
         event._history_user = user
         event.save()
-        event.organisers.set(organisers)
-        event.co_organisers.set(co_organisers)
-        event.activities.set(activities)
-        if user is not None:
-            event.managers.add(user)
+        _set_relations(event, organisers=organisers, co_organisers=co_organisers, activities=activities, managers={*managers, user} - {None})
     return event
 
 
 @transaction.atomic
-def event_update(*, event: Event, user, organisers: Iterable, co_organisers: Iterable, activities: Iterable, **fields) -> Event:
+def event_update(
+    *, event: Event, user, organisers: Iterable, co_organisers: Iterable, activities: Iterable, managers: Iterable | None = None, **fields
+) -> Event:
     check_manages(user, event)
     for name, value in fields.items():
         setattr(event, name, value)
     event.full_clean()
     event._history_user = user
     event.save()
+    if managers is not None and user is not None and not roles.is_coordinator(user):
+        managers = {*managers, user}  # an organiser cannot take themselves off the staff and lose the event
+    _set_relations(event, organisers=organisers, co_organisers=co_organisers, activities=activities, managers=managers)
+    return event
+
+
+def _set_relations(event: Event, *, organisers, co_organisers, activities, managers) -> None:
+    """The event's organisations, the activities it delivers and, when given, its organising staff."""
     event.organisers.set(organisers)
     event.co_organisers.set(co_organisers)
     event.activities.set(activities)
-    return event
+    if managers is not None:
+        event.managers.set(managers)
 
 
 @transaction.atomic

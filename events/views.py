@@ -87,7 +87,12 @@ def event_create(request):
         data = dict(form.cleaned_data)
         try:
             event = services.event_create(
-                user=request.user, organisers=data.pop("organisers"), co_organisers=data.pop("co_organisers"), activities=data.pop("activities"), **data
+                user=request.user,
+                organisers=data.pop("organisers"),
+                co_organisers=data.pop("co_organisers"),
+                activities=data.pop("activities"),
+                managers=data.pop("managers"),
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -104,7 +109,7 @@ class EventUpdateView(ManagedEventMixin, UpdateView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        relations = {name: data.pop(name) for name in ("organisers", "co_organisers", "activities")}
+        relations = {name: data.pop(name) for name in ("organisers", "co_organisers", "activities", "managers")}
         self.object = services.event_update(event=self.object, user=self.request.user, **relations, **data)
         messages.success(self.request, _("Saved."))
         return redirect(self.object)

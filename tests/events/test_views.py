@@ -290,3 +290,20 @@ def test_check_in_per_session_counts_towards_the_day(event, organiser, client):
     client.post(url, {"participation": participation.pk, "present": "0", "session": morning.pk})
     assert list(Attendance.objects.values_list("session", flat=True)) == [afternoon.pk]
     assert selectors.event_participants(event).get().days_present == 1
+
+
+def test_organiser_adds_a_colleague_to_the_events_staff_and_stays_on_it(event, organiser, client):
+    colleague = UserFactory(username="colleague")
+    colleague.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    client.force_login(organiser)
+    form = client.get(reverse("events:event-update", args=[event.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        start_date=event.start_date.isoformat(), end_date=event.end_date.isoformat(), organisers=[o.pk for o in event.organisers.all()], managers=[colleague.pk]
+    )
+
+    assert client.post(reverse("events:event-update", args=[event.pk]), data).status_code == 302
+
+    assert set(event.managers.all()) == {organiser, colleague}
+    client.force_login(colleague)
+    assert client.get(reverse("events:participant-list", args=[event.pk])).status_code == 200
