@@ -59,6 +59,21 @@ def test_ha_giang_became_tuyen_quang_on_1_july_2025(reference_data):
     assert (successor.code, successor.name_vi, successor.valid_from, successor.valid_to) == ("08", "Tuyên Quang", datetime.date(2025, 7, 1), None)
 
 
+def test_every_province_that_ended_on_30_june_2025_has_a_successor(reference_data):
+    ended = Province.objects.filter(valid_to=datetime.date(2025, 6, 30))
+
+    assert ended.count() == 63 - 11
+    assert list(ended.filter(successors__isnull=True)) == []
+
+
+def test_only_tien_giang_split_between_two_new_provinces(reference_data):
+    """Research §5.2: at ward level old 82 (Tiền Giang) went to new 80 (Tây Ninh) and 82 (Đồng Tháp)."""
+    partial = ProvinceSuccession.objects.filter(partial=True)
+
+    assert sorted((link.predecessor.code, link.successor.code) for link in partial) == [("82", "80"), ("82", "82")]
+    assert ProvinceSuccession.objects.filter(predecessor__code="82").count() == 2
+
+
 def test_loading_the_reference_fixtures_twice_changes_nothing(reference_data):
     before = counts(REFERENCE_MODELS)
 
