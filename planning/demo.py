@@ -9,9 +9,10 @@ events on top) calls it.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core import serializers
 from django.db import transaction
 
 from planning import roles, services
@@ -127,9 +128,32 @@ def month(text: str) -> datetime.date:
     return datetime.date(int(year), int(mon), 1)
 
 
+@transaction.atomic
+def load_missing_reference_data(names=REFERENCE_FIXTURES) -> int:
+    """Add the fixtures' rows whose natural keys are not in the database yet; return how many.
+
+    Rows that exist are left alone, many-to-many links included: coordinators edit reference data
+    in the admin (with history), and `loaddata` would silently overwrite their edits on every start.
+    """
+    added = 0
+    for name in names:
+        with open(settings.FIXTURE_DIRS[0] / f"{name}.json", encoding="utf-8") as fixture:
+            deferred = []
+            for row in serializers.deserialize("json", fixture, handle_forward_references=True):
+                if row.object.pk is not None:  # found by its natural key
+                    continue
+                row.save()
+                added += 1
+                if row.deferred_fields:
+                    deferred.append(row)
+            for row in deferred:
+                row.save_deferred_fields()
+    return added
+
+
 def load() -> Plan:
-    """Load the reference fixtures, the sample delivery plan and the demo accounts; return the plan."""
-    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+    """Load the missing reference data, the sample delivery plan and the demo accounts; return the plan."""
+    load_missing_reference_data()
     with transaction.atomic():
         plan = Plan.objects.get(code=PLAN)
         builder = PlanDemo()

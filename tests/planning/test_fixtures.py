@@ -6,7 +6,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from planning.demo import REFERENCE_FIXTURES
+from planning.demo import REFERENCE_FIXTURES, load_missing_reference_data
 from planning.models import (
     Activity,
     BudgetLine,
@@ -145,6 +145,34 @@ def test_demo_data_is_idempotent(demo_data):
     assert before["planning.Activity"] == 30
     for label in ("planning.BudgetLine", "planning.Indicator", "planning.IndicatorPeriod", get_user_model()._meta.label):
         assert before[label] > 0, label
+
+
+def test_rerunning_load_demo_data_keeps_coordinators_edits_to_reference_data(demo_data):
+    plan = Plan.objects.get(code=NAP)
+    plan.general_objective_en = "Edited by a coordinator"
+    plan.save()
+    objective = Objective.objects.get(plan=plan, code="1")
+    objective.title_en = "Edited objective"
+    objective.save()
+    molisa = Organisation.objects.get(code="molisa")
+    molisa.successors.remove(Organisation.objects.get(code="moet"))
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    assert Plan.objects.get(code=NAP).general_objective_en == "Edited by a coordinator"
+    assert Objective.objects.get(plan=plan, code="1").title_en == "Edited objective"
+    assert set(molisa.successors.values_list("code", flat=True)) == {"moha", "moh"}
+
+
+def test_reference_rows_that_are_missing_are_added_again(reference_data):
+    Province.objects.filter(code="02").delete()
+    before = Province.objects.count()
+
+    assert load_missing_reference_data() == 2  # Hà Giang and its link to Tuyên Quang
+
+    ha_giang = Province.objects.get(code="02")
+    assert Province.objects.count() == before + 1
+    assert [p.code for p in ha_giang.successors.all()] == ["08"]
 
 
 def test_demo_users_can_log_in_with_the_demo_password_even_after_a_second_load(demo_data, client):
