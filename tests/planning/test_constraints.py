@@ -349,6 +349,25 @@ def test_indicator_form_shows_a_baseline_percentage_above_100_beside_the_baselin
     assert form.errors["baseline_value"] == [NOT_A_PERCENTAGE]
 
 
+@pytest.mark.parametrize("value", [Decimal(150), Decimal(-1)])
+def test_indicator_baseline_percentage_is_between_0_and_100_in_the_database(value):
+    indicator = IndicatorFactory(measure=Measure.PERCENTAGE, baseline_value=Decimal(40))
+
+    assert_refused_by_database(Indicator, indicator.pk, baseline_value=value)
+
+
+def test_database_accepts_a_baseline_above_100_for_a_number_indicator():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+
+    assert not refused_by_database(Indicator, indicator.pk, baseline_value=Decimal(150))
+
+
+def test_database_refuses_turning_an_indicator_with_a_baseline_above_100_into_a_percentage():
+    indicator = IndicatorFactory(measure=Measure.NUMBER, baseline_value=Decimal(150))
+
+    assert_refused_by_database(Indicator, indicator.pk, measure=Measure.PERCENTAGE)
+
+
 def test_indicator_form_accepts_a_baseline_above_100_for_a_number_indicator():
     indicator = IndicatorFactory(measure=Measure.NUMBER)
 
