@@ -141,7 +141,7 @@ class ProvinceSuccessionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name_vi", "name_en", "former_name"]
@@ -159,14 +159,14 @@ class OrganisationAdmin(PlanModelAdmin):
 
 
 @admin.register(MeansOfImplementation, Disaggregation)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "order"]
     search_fields = ["code", "name_vi", "name_en"]
     ordering = ["order", "code"]
 
 
 @admin.register(FrameworkReference)
-class FrameworkReferenceAdmin(admin.ModelAdmin):
+class FrameworkReferenceAdmin(PlanModelAdmin):
     list_display = ["framework", "code", "title_vi", "title_en"]
     list_filter = ["framework"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -174,7 +174,7 @@ class FrameworkReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PlanModelAdmin):
     list_display = ["user", "organisation", "position"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]

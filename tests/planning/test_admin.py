@@ -8,7 +8,21 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from planning.models import Activity, ActivityStatus, BudgetLine, Indicator, Organisation
+from planning.admin import HistoryReasonMixin
+from planning.models import (
+    Activity,
+    ActivityStatus,
+    BudgetLine,
+    Disaggregation,
+    FrameworkReference,
+    Indicator,
+    MeansOfImplementation,
+    Membership,
+    Organisation,
+    Province,
+    ProvinceSuccession,
+)
+from planning.models.fields import MonthFormField
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +82,13 @@ def activity_of(agency_code):
     return Activity.objects.filter(lead_agency__code=agency_code).order_by("code").first()
 
 
-def change_post_data(client, activity, **changes):
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def change_post_data(client, obj, **changes):
     """The change form's own initial data, as a browser would send it back."""
-    response = client.get(reverse("admin:planning_activity_change", args=[activity.pk]))
+    response = client.get(change_url(obj))
     form = response.context["adminform"].form
     data = {}
     for name, field in form.fields.items():
@@ -80,7 +98,7 @@ def change_post_data(client, activity, **changes):
         if hasattr(value, "__iter__") and not isinstance(value, str):
             data[name] = [getattr(v, "pk", v) for v in value]
         elif isinstance(value, datetime.date):
-            data[name] = value.strftime("%Y-%m")
+            data[name] = value.strftime("%Y-%m") if isinstance(field, MonthFormField) else value.isoformat()
         else:
             data[name] = getattr(value, "pk", value)
     for formset in response.context["inline_admin_formsets"]:
@@ -109,6 +127,38 @@ def test_focal_point_can_change_own_agencys_activity(demo_data, client):
     record = activity.history.first()
     assert record.history_user.username == "focal.mps"
     assert record.history_change_reason == "Cập nhật quý"
+
+
+REFERENCE_MODELS = [Province, ProvinceSuccession, MeansOfImplementation, Disaggregation, FrameworkReference, Membership]
+
+
+@pytest.mark.parametrize("model", REFERENCE_MODELS, ids=lambda model: model.__name__)
+def test_reference_data_keeps_a_history_and_its_admin_asks_why(model):
+    assert hasattr(model, "history")
+    if model is not ProvinceSuccession:  # changed inline, under its province
+        assert isinstance(admin.site._registry[model], HistoryReasonMixin)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        (Province, "name_en", "Renamed"),
+        (MeansOfImplementation, "name_en", "Renamed"),
+        (FrameworkReference, "title_en", "Renamed"),
+        (Membership, "position", "Head"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_coordinator_edit_of_reference_data_is_kept_with_the_reason(demo_data, client, model, field, value):
+    obj = model.objects.order_by("pk").first()
+    client.login(username="coordinator", password="demo-password")
+
+    response = client.post(change_url(obj), change_post_data(client, obj, **{field: value}, change_reason="Corrected spelling"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    record = obj.history.first()
+    assert getattr(record, field) == value
+    assert (record.history_user.username, record.history_change_reason) == ("coordinator", "Corrected spelling")
 
 
 def test_focal_point_cannot_change_other_agencys_activity_in_the_admin(demo_data, client):
