@@ -5,14 +5,15 @@ Focal points use the same admin: they see the whole plan and change only their o
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from napwps.bilingual import render
 
-from . import roles, selectors
+from . import roles, selectors, services
 from .forms import ActivityForm, ReasonModelForm
 from .models import (
     Activity,
@@ -236,11 +237,41 @@ class SubTaskAdmin(PlanModelAdmin):
     list_select_related = ["task_group"]
 
 
+def workflow_action(service, description, reason=""):
+    """An admin action that moves each selected delivery plan one step through `service`."""
+
+    def action(modeladmin, request, queryset):
+        for delivery_plan in queryset:
+            extra = {"reason": str(reason)} if reason else {}
+            if service is services.delivery_plan_approve:
+                extra.update(approval_number=delivery_plan.approval_number, approval_date=delivery_plan.approval_date)
+            try:
+                service(delivery_plan=delivery_plan, user=request.user, **extra)
+            except PermissionDenied:
+                modeladmin.message_user(request, _("%(plan)s: only MOFA coordinators may do this.") % {"plan": delivery_plan}, messages.ERROR)
+            except ValidationError as error:
+                modeladmin.message_user(request, f"{delivery_plan}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request, _("%(plan)s: %(status)s.") % {"plan": delivery_plan, "status": delivery_plan.get_status_display()}, messages.SUCCESS
+                )
+
+    action.__name__ = service.__name__
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 @admin.register(DeliveryPlan)
 class DeliveryPlanAdmin(PlanModelAdmin):
     list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "is_sample"]
     list_filter = ["plan", "status", "is_sample"]
     ordering = ["plan", "year"]
+    readonly_fields = ["status"]  # moved by the actions below, through the services, never typed
+    actions = [
+        workflow_action(services.delivery_plan_submit, _("Submit for approval")),
+        workflow_action(services.delivery_plan_approve, _("Approve (with the approval number and date typed on the plan)")),
+        workflow_action(services.delivery_plan_publish, _("Publish")),
+        workflow_action(services.delivery_plan_return_to_draft, _("Return to draft"), reason=_("Returned to draft by a coordinator")),
+    ]
 
 
 @admin.register(Output)

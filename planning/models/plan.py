@@ -272,6 +272,11 @@ class DeliveryPlan(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "year"], name="deliveryplan_one_per_year", violation_error_message=_("This plan already has a delivery plan for that year.")
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]) | (~Q(approval_number="") & Q(approval_date__isnull=False)),
+                name="deliveryplan_approved_has_approval_document",
+                violation_error_message=_("An approved plan needs its approval document number and date."),
+            ),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ only their own agency's rows, and list pages do not grow their query count with 
 import datetime
 
 import pytest
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -23,7 +23,7 @@ from planning.models import (
     ProvinceSuccession,
 )
 from planning.models.fields import MonthFormField
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, DeliveryPlanFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +242,40 @@ def test_user_admin_is_not_open_to_focal_points(demo_data, client):
     client.login(username="focal.mps", password="demo-password")
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert User.objects.filter(username="focal.mps").exists()
+
+
+def run_action(client, action, delivery_plan):
+    url = reverse("admin:planning_deliveryplan_changelist")
+    return client.post(url, {"action": action, "_selected_action": [delivery_plan.pk]}, follow=True)
+
+
+def test_coordinator_moves_a_delivery_plan_through_the_admin_actions(client):
+    user = coordinator()
+    client.force_login(user)
+    delivery_plan = DeliveryPlanFactory(approval_number="15/QĐ-BNG", approval_date=datetime.date(2025, 2, 1))
+
+    for action, status in [("delivery_plan_submit", "submitted"), ("delivery_plan_approve", "approved"), ("delivery_plan_publish", "published")]:
+        assert run_action(client, action, delivery_plan).status_code == 200
+        delivery_plan.refresh_from_db()
+        assert delivery_plan.status == status, action
+    assert delivery_plan.history.first().history_user == user
+
+
+def test_admin_action_reports_a_refused_step_and_changes_nothing(client):
+    client.force_login(coordinator())
+    delivery_plan = DeliveryPlanFactory(status="submitted")
+
+    response = run_action(client, "delivery_plan_approve", delivery_plan)
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+    assert [message.level for message in response.context["messages"]] == [messages.ERROR]
+
+
+def test_delivery_plan_status_cannot_be_typed_in_the_admin_form(client):
+    client.force_login(coordinator())
+    delivery_plan = DeliveryPlanFactory()
+
+    form = client.get(change_url(delivery_plan)).context["adminform"].form
+
+    assert "status" not in form.fields

@@ -318,6 +318,19 @@ def test_budget_form_shows_a_delivery_plan_of_another_plan_beside_the_delivery_p
     assert form.errors["delivery_plan"] == ["Choose a delivery plan of the activity's own plan."]
 
 
+@pytest.mark.parametrize("status", ["approved", "published"])
+@pytest.mark.parametrize("missing", [{"approval_number": ""}, {"approval_date": None}])
+def test_approved_delivery_plan_has_its_approval_document_in_the_database(status, missing):
+    delivery_plan = DeliveryPlanFactory(status="draft")
+    values = {"status": status, "approval_number": "1/KH", "approval_date": datetime.date(2025, 1, 2), **missing}
+
+    assert_refused_by_database(DeliveryPlan, delivery_plan.pk, **values)
+
+
+def test_database_accepts_a_submitted_delivery_plan_without_approval_document():
+    assert not refused_by_database(DeliveryPlan, DeliveryPlanFactory().pk, status="submitted")
+
+
 # Percentages are between 0 and 100; a numerator is never above its denominator ---------------
 
 

@@ -388,3 +388,107 @@ def test_activity_months_are_compared_and_stored_as_months():
     activity.planned_start, activity.planned_end = datetime.date(2025, 6, 15), datetime.date(2025, 6, 1)
     activity.full_clean()
     assert (activity.planned_start, activity.planned_end) == (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
+
+
+# The delivery plan's workflow: draft → submitted → approved → published -----------------------
+
+
+def submitted_plan():
+    return services.delivery_plan_submit(delivery_plan=DeliveryPlanFactory(), user=coordinator())
+
+
+def test_delivery_plan_goes_from_draft_to_published_recording_who_and_why():
+    user = coordinator()
+    delivery_plan = DeliveryPlanFactory()
+
+    services.delivery_plan_submit(delivery_plan=delivery_plan, user=user, reason="Ready")
+    services.delivery_plan_approve(delivery_plan=delivery_plan, approval_number="12/QĐ-BNG", approval_date=datetime.date(2025, 3, 1), user=user)
+    services.delivery_plan_publish(delivery_plan=delivery_plan, user=user, reason="Public")
+
+    delivery_plan.refresh_from_db()
+    assert (delivery_plan.status, delivery_plan.approval_number, delivery_plan.approval_date) == ("published", "12/QĐ-BNG", datetime.date(2025, 3, 1))
+    steps = [(h.status, h.history_user, h.history_change_reason) for h in delivery_plan.history.order_by("history_id")][1:]
+    assert steps == [
+        ("submitted", user, "Ready"),
+        ("approved", user, "Approved by 12/QĐ-BNG of 01/03/2025"),
+        ("published", user, "Public"),
+    ]
+
+
+def test_delivery_plan_approval_needs_the_approval_number_and_date():
+    delivery_plan = submitted_plan()
+
+    with pytest.raises(ValidationError) as error:
+        services.delivery_plan_approve(delivery_plan=delivery_plan, approval_number=" ", approval_date=datetime.date(2025, 3, 1), user=coordinator())
+
+    assert "approval_number" in error.value.message_dict
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("status", "service"),
+    [
+        ("draft", services.delivery_plan_publish),
+        ("submitted", services.delivery_plan_publish),
+        ("published", services.delivery_plan_submit),
+        ("approved", services.delivery_plan_submit),
+        ("published", services.delivery_plan_return_to_draft),
+    ],
+)
+def test_delivery_plan_refuses_to_skip_or_repeat_a_step(status, service):
+    delivery_plan = DeliveryPlanFactory(status=status, approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    with pytest.raises(ValidationError):
+        service(delivery_plan=delivery_plan, user=coordinator(), reason="Try")
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == status
+
+
+def test_delivery_plan_approval_refuses_a_draft():
+    with pytest.raises(ValidationError):
+        services.delivery_plan_approve(delivery_plan=DeliveryPlanFactory(), approval_number="1/KH", approval_date=datetime.date(2025, 1, 2), user=coordinator())
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_coordinator_returns_a_delivery_plan_to_draft_saying_why(status):
+    delivery_plan = DeliveryPlanFactory(status=status, approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    services.delivery_plan_return_to_draft(delivery_plan=delivery_plan, user=coordinator(), reason="Budget missing")
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "draft"
+    assert delivery_plan.history.first().history_change_reason == "Budget missing"
+
+
+def test_return_to_draft_needs_a_reason():
+    delivery_plan = submitted_plan()
+
+    with pytest.raises(ValidationError):
+        services.delivery_plan_return_to_draft(delivery_plan=delivery_plan, user=coordinator(), reason=" ")
+
+
+@pytest.mark.parametrize(
+    ("service", "extra"),
+    [
+        (services.delivery_plan_approve, {"approval_number": "1/KH", "approval_date": datetime.date(2025, 1, 2)}),
+        (services.delivery_plan_return_to_draft, {"reason": "No"}),
+    ],
+)
+def test_focal_point_cannot_approve_or_return_a_delivery_plan(service, extra):
+    delivery_plan = submitted_plan()
+    user = focal_point(OrganisationFactory(code="mps"))
+
+    with pytest.raises(PermissionDenied):
+        service(delivery_plan=delivery_plan, user=user, **extra)
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+
+
+def test_focal_point_cannot_publish_a_delivery_plan():
+    delivery_plan = DeliveryPlanFactory(status="approved", approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    with pytest.raises(PermissionDenied):
+        services.delivery_plan_publish(delivery_plan=delivery_plan, user=focal_point(OrganisationFactory(code="mps")))
