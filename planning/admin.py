@@ -6,6 +6,9 @@ Focal points use the same admin: they see the whole plan and change only their o
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -426,3 +429,65 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
         if db_field.name == "activity":
             kwargs["queryset"] = roles.editable(request.user, Activity.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    autocomplete_fields = ["organisation"]
+    extra = 1
+    max_num = 1
+    verbose_name = _("agency (for focal points)")
+    verbose_name_plural = _("agency (for focal points)")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
+    """Django's user admin, with the agency inline; coordinators who are not superusers may create
+    accounts and give them the portal's groups and an agency, never superuser status or per-user
+    permissions, and may not change a superuser."""
+
+    SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Role"), {"fields": ["is_staff", "groups"]}),
+    ]
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "agency", "is_staff", "is_superuser"]
+    list_select_related = ["membership__organisation"]
+
+    @admin.display(description=_("agency"), ordering="membership__organisation__acronym")
+    def agency(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.organisation.acronym or membership.organisation if membership else ""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY]}) for name, opts in fieldsets]
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if request.user.is_superuser or f != "is_superuser"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.GROUP_LABELS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -4,10 +4,13 @@ only their own agency's rows, and list pages do not grow their query count with 
 import datetime
 
 import pytest
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from planning import roles
 from planning.admin import HistoryReasonMixin
 from planning.models import (
     Activity,
@@ -97,6 +100,8 @@ def change_post_data(client, obj, **changes):
             continue
         if hasattr(value, "__iter__") and not isinstance(value, str):
             data[name] = [getattr(v, "pk", v) for v in value]
+        elif isinstance(field, forms.SplitDateTimeField):
+            data[f"{name}_0"], data[f"{name}_1"] = value.date().isoformat(), value.time().isoformat()
         elif isinstance(value, datetime.date):
             data[name] = value.strftime("%Y-%m") if isinstance(field, MonthFormField) else value.isoformat()
         else:
@@ -279,3 +284,95 @@ def test_delivery_plan_status_cannot_be_typed_in_the_admin_form(client):
     form = client.get(change_url(delivery_plan)).context["adminform"].form
 
     assert "status" not in form.fields
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+def new_user_data(**changes):
+    mps = Organisation.objects.get(code="mps")
+    data = {
+        "username": "focal.mps2",
+        "usable_password": "true",
+        "password1": "a-long-demo-password-2",
+        "password2": "a-long-demo-password-2",
+        "first_name": "Đầu mối",
+        "is_staff": "on",
+        "groups": [Group.objects.get(name=roles.FOCAL_POINTS).pk],
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "0",
+        "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-organisation": mps.pk,
+        "membership-0-position": "Chuyên viên",
+    }
+    return {**data, **changes}
+
+
+def test_coordinator_creates_a_focal_point_who_can_then_edit_their_agencys_activity(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+
+    response = client.post(reverse("admin:auth_user_add"), new_user_data())
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    user = User.objects.get(username="focal.mps2")
+    assert (user.is_staff, user.is_superuser, user.membership.organisation.code) == (True, False, "mps")
+    assert [group.name for group in user.groups.all()] == [roles.FOCAL_POINTS]
+    client.logout()
+    assert client.login(username="focal.mps2", password="a-long-demo-password-2")
+    activity = activity_of("mps")
+    data = change_post_data(client, activity, progress=80, change_reason="Quarterly update")
+    assert client.post(change_url(activity), data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.progress == 80
+    assert activity.history.first().history_user == user
+
+
+def test_coordinator_cannot_make_anyone_superuser_or_give_permissions(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    permission = Permission.objects.get(codename="delete_plan")
+
+    client.post(reverse("admin:auth_user_add"), new_user_data(is_superuser="on", user_permissions=[permission.pk]))
+    organiser = User.objects.get(username="organiser")
+    data = change_post_data(client, organiser, is_superuser="on", user_permissions=[permission.pk])
+    response = client.post(change_url(organiser), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    coordinator_user = User.objects.get(username="coordinator")
+    client.post(change_url(coordinator_user), change_post_data(client, coordinator_user, is_superuser="on"))
+
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not Permission.objects.filter(user__isnull=False).exists()
+    form = client.get(change_url(organiser)).context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+
+
+def test_coordinator_offers_only_the_portals_groups(demo_data, client):
+    Group.objects.create(name="Site administrators")
+    client.login(username="coordinator", password="demo-password")
+
+    form = client.get(reverse("admin:auth_user_add")).context["adminform"].form
+
+    assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == set(roles.GROUP_LABELS)
+
+
+def test_coordinator_cannot_change_a_superuser(demo_data, client):
+    admin_user = User.objects.create_superuser("root", "root@example.org", "a-long-demo-password-2")
+    client.login(username="coordinator", password="demo-password")
+
+    page = client.get(change_url(admin_user))
+    response = client.post(change_url(admin_user), {"username": "taken-over", "is_staff": "on"})
+    password = client.post(reverse("admin:auth_user_password_change", args=[admin_user.pk]), {"password1": "x-y-z-123456", "password2": "x-y-z-123456"})
+
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert (response.status_code, password.status_code) == (403, 403)
+    admin_user.refresh_from_db()
+    assert admin_user.username == "root" and admin_user.check_password("a-long-demo-password-2")
+
+
+def test_membership_user_autocomplete_answers_a_coordinator(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+
+    response = client.get(reverse("admin:autocomplete"), {"app_label": "planning", "model_name": "membership", "field_name": "user", "term": "focal"})
+
+    assert response.status_code == 200
+    assert "focal.mps" in response.content.decode()
