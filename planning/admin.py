@@ -10,6 +10,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -132,6 +133,37 @@ class ParentOwnedInline:
         return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
 
 
+class BudgetColumnsMixin:
+    """Budget total and funding gap columns, computed by selectors.with_budget_totals in one query."""
+
+    def get_queryset(self, request):
+        return selectors.with_budget_totals(super().get_queryset(request))
+
+    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
+    def budget_total(self, obj):
+        return vnd(obj.budget_estimated)
+
+    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
+    def funding_gap(self, obj):
+        return vnd(obj.budget_gap)
+
+
+class IndicatorObjectiveFilter(admin.SimpleListFilter):
+    """Indicators of an objective at any level below it: its own, its outputs' and its activities'."""
+
+    title = _("specific objective")
+    parameter_name = "under_objective"
+
+    def lookups(self, request, model_admin):
+        return [(objective.pk, str(objective)) for objective in Objective.objects.order_by("plan", "order", "code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            objective = self.value()
+            return queryset.filter(Q(objective=objective) | Q(output__objective=objective) | Q(activity__output__objective=objective))
+        return queryset
+
+
 # Reference data -------------------------------------------------------------------------------
 
 
@@ -211,8 +243,8 @@ class PlanAdmin(PlanModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanModelAdmin):
-    list_display = ["code", "title_display", "pillar", "plan"]
+class ObjectiveAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["code", "title_display", "pillar", "plan", "budget_total", "funding_gap"]
     list_filter = ["plan", "pillar"]
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "order", "code"]
@@ -264,9 +296,11 @@ def workflow_action(service, description, reason=""):
 
 
 @admin.register(DeliveryPlan)
-class DeliveryPlanAdmin(PlanModelAdmin):
-    list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "is_sample"]
+class DeliveryPlanAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "budget_total", "funding_gap", "is_sample"]
     list_filter = ["plan", "status", "is_sample"]
+    list_select_related = ["plan"]
+    search_fields = ["year", "approval_number", "note_vi", "note_en"]
     ordering = ["plan", "year"]
     readonly_fields = ["status"]  # moved by the actions below, through the services, never typed
     actions = [
@@ -278,8 +312,8 @@ class DeliveryPlanAdmin(PlanModelAdmin):
 
 
 @admin.register(Output)
-class OutputAdmin(PlanModelAdmin):
-    list_display = ["code", "title_display", "objective", "is_sample"]
+class OutputAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["code", "title_display", "objective", "budget_total", "funding_gap", "is_sample"]
     list_filter = ["objective", "is_sample"]
     list_select_related = ["objective"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -300,7 +334,7 @@ class ColourStatusMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
+class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
     list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap"]
@@ -330,16 +364,7 @@ class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("lead_agency")
-        return selectors.with_budget_totals(queryset)
-
-    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
-    def budget_total(self, obj):
-        return vnd(obj.budget_estimated)
-
-    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
-    def funding_gap(self, obj):
-        return vnd(obj.budget_gap)
+        return super().get_queryset(request).select_related("lead_agency")
 
 
 class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
@@ -368,7 +393,15 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
 class IndicatorAdmin(OwnedByAgencyAdmin):
     agency_field = "responsible_agency"
     list_display = ["code", "title_display", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
-    list_filter = ["level", "measure", "objective", ("responsible_agency", admin.RelatedOnlyFieldListFilter), "periods__delivery_plan__year", "is_sample"]
+    list_filter = [
+        "level",
+        "measure",
+        IndicatorObjectiveFilter,
+        ("activity__task_group", admin.RelatedOnlyFieldListFilter),
+        ("responsible_agency", admin.RelatedOnlyFieldListFilter),
+        "periods__delivery_plan__year",
+        "is_sample",
+    ]
     list_select_related = ["responsible_agency"]
     search_fields = ["code", "title_vi", "title_en"]
     autocomplete_fields = ["output", "activity", "responsible_agency", "references"]
@@ -411,7 +444,14 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(OwnedByAgencyAdmin):
     list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status"]
-    list_filter = ["delivery_plan__year", "source", "status", ("activity__lead_agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("activity__output__objective", admin.RelatedOnlyFieldListFilter),
+        ("activity__task_group", admin.RelatedOnlyFieldListFilter),
+        "delivery_plan__year",
+        "source",
+        "status",
+        ("activity__lead_agency", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["activity", "delivery_plan", "funder"]
     search_fields = ["activity__code", "activity__title_vi", "funder__name_vi", "funder__acronym"]
     autocomplete_fields = ["activity", "funder"]

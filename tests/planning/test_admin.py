@@ -16,17 +16,20 @@ from planning.models import (
     Activity,
     ActivityStatus,
     BudgetLine,
+    DeliveryPlan,
     Disaggregation,
     FrameworkReference,
     Indicator,
     MeansOfImplementation,
     Membership,
+    Objective,
     Organisation,
     Province,
     ProvinceSuccession,
+    TaskGroup,
 )
 from planning.models.fields import MonthFormField
-from tests.factories import ActivityFactory, DeliveryPlanFactory, coordinator
+from tests.factories import ActivityFactory, BudgetLineFactory, DeliveryPlanFactory, ObjectiveFactory, OutputFactory, PlanFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +244,83 @@ def test_changelist_query_count_does_not_grow_with_the_plan(demo_data, client, d
     add_activities(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def budgeted_activity(output, delivery_plan, template):
+    activity = ActivityFactory(output=output, task_group=template.task_group, lead_agency=template.lead_agency)
+    BudgetLineFactory(activity=activity, delivery_plan=delivery_plan)
+
+
+def add_budgeted_rows(model, count):
+    """`count` more rows of `model`, each with budget lines, so an N+1 on the budget columns would show."""
+    template = Activity.objects.select_related("output__objective", "task_group", "lead_agency").first()
+    year = DeliveryPlan.objects.get(plan=template.plan, year=2025)
+    if model == "deliveryplan":
+        for delivery_plan in [
+            *(DeliveryPlanFactory(plan=template.plan, year=y) for y in range(2026, 2031)),
+            *(DeliveryPlanFactory(plan=PlanFactory(code=f"p{n}"), year=2025) for n in range(count)),
+        ]:
+            budgeted_activity(template.output, delivery_plan, template)
+        return
+    for n in range(count):
+        objective = ObjectiveFactory(plan=template.plan, code=f"X{n}") if model == "objective" else template.output.objective
+        budgeted_activity(OutputFactory(objective=objective, code=f"X.{n}"), year, template)
+
+
+@pytest.mark.parametrize("model", ["output", "objective", "deliveryplan"])
+def test_budget_columns_cost_no_query_per_row(demo_data, client, django_assert_max_num_queries, model):
+    client.login(username="coordinator", password="demo-password")
+    url = reverse(f"admin:planning_{model}_changelist")
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    add_budgeted_rows(model, 15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url)
+    assert page.status_code == 200
+    rows = page.context["cl"].result_list
+    assert len(rows) > 15
+    assert all(row.budget_estimated >= row.budget_gap for row in rows)
+
+
+def test_indicator_objective_filter_finds_indicators_at_every_level_below_it(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    objective = Objective.objects.get(plan__code="nap-wps-2024-2030", code="1")
+
+    page = client.get(reverse("admin:planning_indicator_changelist"), {"under_objective": objective.pk})
+
+    codes = {indicator.code for indicator in page.context["cl"].queryset}
+    assert {"1.I1", "1.1.I1", "1.2.I1", "1.1.2.I1", "1.2.2.I1"} <= codes
+    assert not any(code.startswith(("2.", "3.", "4.", "G.")) for code in codes)
+
+
+def test_indicator_and_budget_line_lists_filter_by_task_group(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    group = TaskGroup.objects.get(plan__code="nap-wps-2024-2030", code="3")
+
+    indicators = client.get(reverse("admin:planning_indicator_changelist"), {"activity__task_group__id__exact": group.pk})
+    lines = client.get(reverse("admin:planning_budgetline_changelist"), {"activity__task_group__id__exact": group.pk})
+
+    assert {i.code for i in indicators.context["cl"].queryset} == {"1.2.2.I1"}
+    assert lines.context["cl"].queryset.count() == BudgetLine.objects.filter(activity__task_group=group).count() > 0
+    assert {line.activity.task_group_id for line in lines.context["cl"].queryset} == {group.pk}
+
+
+def test_budget_line_list_filters_by_objective(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+    objective = Objective.objects.get(plan__code="nap-wps-2024-2030", code="2")
+
+    page = client.get(reverse("admin:planning_budgetline_changelist"), {"activity__output__objective__id__exact": objective.pk})
+
+    assert page.context["cl"].queryset.count() == BudgetLine.objects.filter(activity__output__objective=objective).count() > 0
+    assert {line.activity.code[0] for line in page.context["cl"].queryset} == {"2"}
+
+
+def test_delivery_plans_can_be_searched_by_approval_number(demo_data, client):
+    client.login(username="coordinator", password="demo-password")
+
+    page = client.get(reverse("admin:planning_deliveryplan_changelist"), {"q": "MẪU-01"})
+
+    assert [delivery_plan.year for delivery_plan in page.context["cl"].queryset] == [2024]
 
 
 def test_user_admin_is_not_open_to_focal_points(demo_data, client):
