@@ -191,3 +191,16 @@ def test_every_sample_activity_is_flagged_and_titled_as_a_sample(demo_data):
     for activity in activities:
         assert activity.is_sample, activity.code
         assert activity.title_vi.startswith("[Mẫu]"), activity.code
+
+
+def test_most_sample_indicators_have_a_baseline_labelled_as_a_sample(demo_data):
+    indicators = Indicator.objects.filter(is_sample=True)
+    with_baseline = indicators.filter(baseline_year__isnull=False)
+
+    assert with_baseline.count() >= 0.8 * indicators.count()
+    for indicator in with_baseline:
+        assert indicator.baseline_value is not None or indicator.baseline_text_vi, indicator.code
+        assert indicator.baseline_source_vi and indicator.baseline_source_en, indicator.code
+    sample_sources = with_baseline.exclude(baseline_source_en__icontains="Hanoi Times")
+    assert all("Sample" in i.baseline_source_en and "mẫu" in i.baseline_source_vi for i in sample_sources)
+    assert IndicatorPeriod.objects.filter(indicator__in=with_baseline, target_value__isnull=False, actual_value__isnull=False).exists()
