@@ -35,6 +35,9 @@ class ActivityForm(ReasonModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "delivery_plans" in cleaned:
+            # The budget lines typed inline on the same page are checked against these years.
+            self.instance.pending_delivery_plans = list(cleaned["delivery_plans"])
         data = {
             "lead_agency": cleaned.get("lead_agency"),
             "partner_agencies": cleaned.get("partner_agencies"),

@@ -169,6 +169,34 @@ def test_coordinator_edit_of_reference_data_is_kept_with_the_reason(demo_data, c
     assert (record.history_user.username, record.history_change_reason) == ("coordinator", "Corrected spelling")
 
 
+def new_inline_line(data, delivery_plan):
+    index = int(data["budget_lines-TOTAL_FORMS"])
+    line = {"delivery_plan": delivery_plan.pk, "source": "central_budget", "amount_vnd": "2000000", "currency": "VND", "status": "estimated"}
+    return {**data, "budget_lines-TOTAL_FORMS": index + 1, **{f"budget_lines-{index}-{name}": value for name, value in line.items()}}
+
+
+@pytest.mark.parametrize("tick_the_year", [True, False])
+def test_activity_page_checks_new_budget_lines_against_the_years_ticked_on_the_same_page(demo_data, client, tick_the_year):
+    activity = Activity.objects.get(code="1.1.3")  # 2024–2025
+    year_2026 = DeliveryPlanFactory(plan=activity.plan, year=2026)
+    client.login(username="coordinator", password="demo-password")
+    data = change_post_data(client, activity, planned_end="2026-06", change_reason="Extended into 2026")
+    if tick_the_year:
+        data["delivery_plans"] = [*data["delivery_plans"], year_2026.pk]
+
+    response = client.post(change_url(activity), new_inline_line(data, year_2026))
+
+    saved = activity.budget_lines.filter(delivery_plan=year_2026).exists()
+    if tick_the_year:
+        assert response.status_code == 302
+        assert saved
+    else:
+        assert response.status_code == 200
+        [formset] = [inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.model is BudgetLine]
+        assert list(formset.forms[-1].errors) == ["delivery_plan"]
+        assert not saved
+
+
 def test_focal_point_cannot_change_other_agencys_activity_in_the_admin(demo_data, client):
     other = activity_of("mod")
     client.login(username="focal.mps", password="demo-password")

@@ -152,6 +152,64 @@ def test_budget_form_accepts_the_line_unchanged():
     assert admin_form(BudgetLine, instance=usd_line()).errors == {}
 
 
+# A budget line's year is one of its activity's delivery plans -----------------------------------
+
+NOT_THE_ACTIVITYS_YEAR = "Choose one of the activity's years: tick this year among its delivery plans first."
+
+
+def test_budget_form_shows_a_year_that_is_not_the_activitys_beside_the_year():
+    line = BudgetLineFactory()
+    other_year = DeliveryPlanFactory(plan=line.activity.plan, year=2026)
+
+    form = admin_form(BudgetLine, instance=line, delivery_plan=other_year.pk)
+
+    assert form.errors == {"delivery_plan": [NOT_THE_ACTIVITYS_YEAR]}
+
+
+def inline_budget_line(delivery_plan, **fields) -> dict:
+    line = {"delivery_plan": delivery_plan.pk, "source": "central_budget", "amount_vnd": "1000000", "currency": "VND", "status": "estimated", **fields}
+    return {"budget_lines-TOTAL_FORMS": "1", **{f"budget_lines-0-{name}": value for name, value in line.items()}}
+
+
+def test_admin_add_activity_page_shows_a_budget_line_of_an_unticked_year_beside_the_year(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    unticked = DeliveryPlanFactory(plan=template.plan, year=2026)
+    client.force_login(coordinator())
+
+    response = client.post(reverse("admin:planning_activity_add"), admin_add_activity_post(template, **inline_budget_line(unticked)))
+
+    assert response.status_code == 200
+    assert inline_errors(response, BudgetLine) == {"delivery_plan": [NOT_THE_ACTIVITYS_YEAR]}
+    assert not Activity.objects.filter(code="1.1.9").exists()
+
+
+def test_admin_add_activity_page_saves_a_budget_line_of_a_year_ticked_on_the_same_page(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    ticked = DeliveryPlanFactory(plan=template.plan, year=2026)
+    client.force_login(coordinator())
+
+    post = admin_add_activity_post(template, delivery_plans=[ticked.pk], planned_end="2026-03", **inline_budget_line(ticked))
+    response = client.post(reverse("admin:planning_activity_add"), post)
+
+    assert response.status_code == 302
+    [line] = Activity.objects.get(code="1.1.9").budget_lines.all()
+    assert line.delivery_plan == ticked
+
+
+def test_admin_add_activity_page_shows_a_negative_inline_amount_and_saves_nothing(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    year = template.delivery_plans.get()
+    client.force_login(coordinator())
+    lines_before = BudgetLine.objects.count()
+
+    response = client.post(reverse("admin:planning_activity_add"), admin_add_activity_post(template, **inline_budget_line(year, amount_vnd="-5")))
+
+    assert response.status_code == 200
+    assert inline_errors(response, BudgetLine)["amount_vnd"] == [NEGATIVE_AMOUNT]
+    assert not Activity.objects.filter(code="1.1.9").exists()
+    assert BudgetLine.objects.count() == lines_before
+
+
 # The exchange rate is above zero --------------------------------------------------------------
 
 

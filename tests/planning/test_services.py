@@ -223,8 +223,14 @@ def test_focal_point_cannot_hand_own_activity_to_another_agency():
 # budget_line_create ---------------------------------------------------------------------------
 
 
+def activity_of_2025(**fields):
+    activity = ActivityFactory(**fields)
+    activity.delivery_plans.set([DeliveryPlanFactory(plan=activity.plan, year=2025)])
+    return activity
+
+
 def test_budget_line_create_converts_usd_to_vnd_at_the_rate():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
 
     line = services.budget_line_create(
         activity=activity,
@@ -242,7 +248,7 @@ def test_budget_line_create_converts_usd_to_vnd_at_the_rate():
 
 
 def test_budget_line_create_needs_the_rate_for_a_foreign_currency():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
 
     with pytest.raises(ValidationError) as error:
         services.budget_line_create(
@@ -259,7 +265,7 @@ def test_budget_line_create_needs_the_rate_for_a_foreign_currency():
 
 
 def test_budget_line_create_records_the_user_and_the_reason():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
     user = coordinator()
 
     line = services.budget_line_create(
@@ -277,7 +283,7 @@ def test_budget_line_create_records_the_user_and_the_reason():
 
 def test_focal_point_cannot_add_a_budget_line_to_other_agencys_activity():
     own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
-    activity = ActivityFactory(lead_agency=other)
+    activity = activity_of_2025(lead_agency=other)
 
     with pytest.raises(PermissionDenied):
         services.budget_line_create(
@@ -288,6 +294,18 @@ def test_focal_point_cannot_add_a_budget_line_to_other_agencys_activity():
             user=focal_point(own),
         )
 
+    assert not BudgetLine.objects.exists()
+
+
+def test_budget_line_create_refuses_a_year_that_is_not_one_of_the_activitys():
+    activity = activity_of_2025()
+
+    with pytest.raises(ValidationError) as error:
+        services.budget_line_create(
+            activity=activity, delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2026), source=FundingSource.CENTRAL_BUDGET, amount_vnd=Decimal(1)
+        )
+
+    assert list(error.value.message_dict) == ["delivery_plan"]
     assert not BudgetLine.objects.exists()
 
 
@@ -371,7 +389,7 @@ def test_focal_point_cannot_set_values_of_other_agencys_indicator():
 
 
 def test_a_foreign_currency_line_keeps_its_vnd_amount_in_step_with_amount_and_rate():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
     year = DeliveryPlanFactory(plan=activity.plan, year=2025)
     line = services.budget_line_create(
         activity=activity, delivery_plan=year, source=FundingSource.ODA_GRANT, amount_vnd=None,
