@@ -45,6 +45,8 @@ class ActivityForm(ReasonModelForm):
             "provinces": cleaned.get("provinces"),
             "planned_start": cleaned.get("planned_start"),
             "planned_end": cleaned.get("planned_end"),
+            "actual_start": cleaned.get("actual_start"),
+            "actual_end": cleaned.get("actual_end"),
         }
         try:
             validate_activity_relations(**data)

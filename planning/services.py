@@ -130,7 +130,8 @@ def activity_create(
     if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != lead_agency:
         raise PermissionDenied("A focal point creates activities only for their own agency.")
     relations = {"partner_agencies": list(partner_agencies), "supporting_partners": list(supporting_partners), "provinces": list(provinces)}
-    validate_activity_relations(lead_agency=lead_agency, planned_start=planned_start, planned_end=planned_end, **relations)
+    dates = {"planned_start": planned_start, "planned_end": planned_end, "actual_start": activity.actual_start, "actual_end": activity.actual_end}
+    validate_activity_relations(lead_agency=lead_agency, **dates, **relations)
     return _save(activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)})
 
 
@@ -148,7 +149,8 @@ def activity_update(*, activity: Activity, user, reason: str, **changes) -> Acti
     if user is not None and not roles.is_coordinator(user) and activity.lead_agency != roles.user_agency(user):
         raise PermissionDenied("A focal point cannot hand an activity to another agency.")
     current = {name: m2m.get(name, list(getattr(activity, name).all())) for name in ("partner_agencies", "supporting_partners", "provinces")}
-    validate_activity_relations(lead_agency=activity.lead_agency, planned_start=activity.planned_start, planned_end=activity.planned_end, **current)
+    dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")}
+    validate_activity_relations(lead_agency=activity.lead_agency, **dates, **current)
     return _save(activity, user=user, reason=reason, m2m=m2m)
 
 

@@ -463,9 +463,13 @@ class Activity(PlanPart):
         return self.planned_start, month_end(self.planned_end)
 
 
-def validate_activity_relations(*, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end):
+def validate_activity_relations(
+    *, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end, actual_start=None, actual_end=None
+):
     """Rules over an activity's many-to-many relations, which the database cannot check.
 
+    A province must have existed during the planned months and, once the activity has started,
+    during the actual months too (up to today's open end while it runs).
     Raises ValidationError keyed by field, so a form can show each message beside its field.
     """
     errors = {}
@@ -474,9 +478,13 @@ def validate_activity_relations(*, lead_agency, partner_agencies, supporting_par
         errors["partner_agencies"] = _("%(agency)s is the lead agency; it cannot also be a partner agency.") % {"agency": lead_agency}
     if lead_agency is not None and lead_agency in supporting_partners:
         errors["supporting_partners"] = _("%(agency)s is the lead agency; it cannot also be a supporting partner.") % {"agency": lead_agency}
+    spans = []
     if planned_start and planned_end:
-        start, end = planned_start, month_end(planned_end)
-        invalid = [p for p in provinces or [] if not p.is_valid_between(start, end)]
+        spans.append((planned_start, month_end(planned_end)))
+    if actual_start:
+        spans.append((actual_start, month_end(actual_end) if actual_end else datetime.date.max))
+    if spans:
+        invalid = [p for p in provinces or [] if not all(p.is_valid_between(start, end) for start, end in spans)]
         if invalid:
             errors["provinces"] = _("Not a province during the activity's dates: %(names)s.") % {"names": ", ".join(str(p) for p in invalid)}
     if errors:

@@ -727,6 +727,23 @@ def test_activity_form_accepts_a_province_valid_on_its_dates(provinces):
     assert form.errors == {}
 
 
+def test_activity_form_shows_a_province_that_had_ended_before_the_actual_dates_beside_provinces(provinces):
+    activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-08", actual_end="2025-10")
+
+    assert list(form.errors) == ["provinces"]
+    assert "Ha Giang" in form.errors["provinces"][0]
+
+
+def test_activity_form_accepts_a_province_valid_on_both_planned_and_actual_dates(provinces):
+    activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-04", actual_end="2025-06")
+
+    assert form.errors == {}
+
+
 def admin_add_activity_post(activity, **changes) -> dict:
     """What the admin's add-activity page posts for a copy of `activity`, as the browser sends it."""
     return {

@@ -174,6 +174,28 @@ def test_activity_update_validates_and_leaves_the_row_unchanged():
     assert activity.progress == 10
 
 
+def test_activity_update_refuses_a_province_that_had_ended_before_the_activity_actually_started():
+    ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
+    activity = services.activity_create(**new_activity(provinces=[ended]))  # planned 03–09/2025
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=None, reason="Started late", actual_start=datetime.date(2025, 7, 1))
+
+    assert list(error.value.message_dict) == ["provinces"]
+    activity.refresh_from_db()
+    assert activity.actual_start is None
+
+
+def test_activity_update_accepts_actual_dates_while_the_province_existed():
+    ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
+    activity = services.activity_create(**new_activity(provinces=[ended]))
+
+    services.activity_update(activity=activity, user=None, reason="Started", actual_start=datetime.date(2025, 3, 1))
+
+    activity.refresh_from_db()
+    assert activity.actual_start == datetime.date(2025, 3, 1)
+
+
 def test_activity_update_refuses_the_lead_agency_as_a_partner():
     activity = ActivityFactory()
 
