@@ -229,10 +229,19 @@ class SubTask(models.Model):
         ordering = ["task_group", "letter"]
         verbose_name = _("sub-task")
         verbose_name_plural = _("sub-tasks")
-        constraints = [models.UniqueConstraint(fields=["task_group", "letter"], name="subtask_letter_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_group", "letter"], name="subtask_letter_unique", violation_error_message=_("This letter is already used in this task group.")
+            )
+        ]
 
     def __str__(self):
         return f"{self.task_group.code}.{self.letter}. {self.title}"
+
+    def clean(self):
+        clash = SubTask.objects.filter(task_group_id=self.task_group_id, letter=self.letter).exclude(pk=self.pk)
+        if self.task_group_id and self.letter and clash.exists():
+            raise ValidationError({"letter": _("This letter is already used in this task group.")})
 
     def natural_key(self):
         return (*self.task_group.natural_key(), self.letter)

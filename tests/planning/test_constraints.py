@@ -24,8 +24,11 @@ from planning.models import (
     Organisation,
     Output,
     Pillar,
+    Plan,
     Province,
     ResultLevel,
+    SubTask,
+    TaskGroup,
 )
 from tests.factories import (
     ActivityFactory,
@@ -566,6 +569,56 @@ def test_objective_code_is_unique_within_a_plan_in_the_database():
 
     Objective.objects.bulk_create([Objective(plan=other, code="1", pillar=Pillar.PARTICIPATION, title_vi="Chương trình khác")])
     assert Objective.objects.filter(code="1").count() == 2
+
+
+def test_task_group_code_is_unique_within_a_plan_in_the_database():
+    plan, other = two_plans()
+    TaskGroupFactory(plan=plan, code="1")
+    second = TaskGroupFactory(plan=plan, code="2")
+    TaskGroupFactory(plan=other, code="2")
+
+    assert_refused_by_database(TaskGroup, second.pk, code="1")
+    assert TaskGroup.objects.filter(code="2").count() == 2
+
+
+def test_task_group_form_shows_a_code_used_in_the_plan_beside_the_code():
+    plan, other = two_plans()
+    first = TaskGroupFactory(plan=plan, code="1")
+
+    assert admin_form(TaskGroup, like=first, title_vi="Nhóm khác").errors == {"code": [CODE_USED]}
+    assert admin_form(TaskGroup, like=first, plan=other.pk, title_vi="Nhóm khác").errors == {}
+
+
+def test_subtask_letter_is_unique_within_its_task_group_in_the_database():
+    group, other_group = TaskGroupFactory(), TaskGroupFactory()
+    SubTask.objects.create(task_group=group, letter="a", title_vi="Nhiệm vụ a")
+    b = SubTask.objects.create(task_group=group, letter="b", title_vi="Nhiệm vụ b")
+    SubTask.objects.create(task_group=other_group, letter="b", title_vi="Nhiệm vụ b của nhóm khác")
+
+    assert_refused_by_database(SubTask, b.pk, letter="a")
+
+
+def test_subtask_form_shows_a_letter_used_in_the_group_beside_the_letter():
+    group = TaskGroupFactory()
+    first = SubTask.objects.create(task_group=group, letter="a", title_vi="Nhiệm vụ a")
+
+    assert admin_form(SubTask, like=first).errors == {"letter": ["This letter is already used in this task group."]}
+    assert admin_form(SubTask, like=first, letter="b").errors == {}
+
+
+def test_plan_last_year_cannot_be_before_its_first_year_in_the_database():
+    plan = PlanFactory()
+
+    assert_refused_by_database(Plan, plan.pk, end_year=2023)
+    assert not refused_by_database(Plan, plan.pk, end_year=2024)
+
+
+def test_plan_form_shows_a_last_year_before_the_first_beside_the_last_year():
+    plan = PlanFactory()
+
+    form = admin_form(Plan, instance=plan, end_year="2020")
+
+    assert form.errors == {"end_year": ["The last year cannot be before the first year."]}
 
 
 def test_output_code_is_unique_within_a_plan_in_the_database():
