@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from napwps.bilingual import render
 
 from . import roles, selectors, services
-from .forms import ActivityForm, ReasonModelForm
+from .forms import ActivityForm, ReasonModelForm, ReasonUserChangeForm
 from .models import (
     Activity,
     BudgetLine,
@@ -499,6 +499,7 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Role"), {"fields": ["is_staff", "groups"]}),
     ]
+    form = ReasonUserChangeForm
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "agency", "is_staff", "is_superuser"]
     list_select_related = ["membership__organisation"]
@@ -509,10 +510,12 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
         return membership.organisation.acronym or membership.organisation if membership else ""
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
-            return fieldsets
-        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY]}) for name, opts in fieldsets]
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if not request.user.is_superuser:
+            fieldsets = [(name, {**opts, "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY]}) for name, opts in fieldsets]
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((_("History"), {"fields": ["change_reason"]}))
+        return fieldsets
 
     def get_list_filter(self, request):
         return [f for f in super().get_list_filter(request) if request.user.is_superuser or f != "is_superuser"]

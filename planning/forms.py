@@ -1,6 +1,7 @@
 """Forms of the plan: input and layout only. Writes go through planning.services."""
 
 from django import forms
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,10 @@ class ChangeReasonMixin(forms.Form):
 
 class ReasonModelForm(ChangeReasonMixin, forms.ModelForm):
     pass
+
+
+class ReasonUserChangeForm(ChangeReasonMixin, UserChangeForm):
+    """Django's user form asking why, for the history of the agency membership changed with it."""
 
 
 class ActivityForm(ReasonModelForm):

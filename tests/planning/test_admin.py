@@ -442,16 +442,30 @@ def test_coordinator_cannot_make_anyone_superuser_or_give_permissions(demo_data,
 
     client.post(reverse("admin:auth_user_add"), new_user_data(is_superuser="on", user_permissions=[permission.pk]))
     organiser = User.objects.get(username="organiser")
-    data = change_post_data(client, organiser, is_superuser="on", user_permissions=[permission.pk])
+    data = change_post_data(client, organiser, is_superuser="on", user_permissions=[permission.pk], change_reason="Try")
     response = client.post(change_url(organiser), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     coordinator_user = User.objects.get(username="coordinator")
-    client.post(change_url(coordinator_user), change_post_data(client, coordinator_user, is_superuser="on"))
+    client.post(change_url(coordinator_user), change_post_data(client, coordinator_user, is_superuser="on", change_reason="Try"))
 
     assert not User.objects.filter(is_superuser=True).exists()
     assert not Permission.objects.filter(user__isnull=False).exists()
     form = client.get(change_url(organiser)).context["adminform"].form
     assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+
+
+def test_coordinator_moves_a_focal_point_to_another_agency_saying_why(demo_data, client):
+    focal = User.objects.get(username="focal.mps")
+    moh = Organisation.objects.get(code="moh")
+    client.login(username="coordinator", password="demo-password")
+
+    without_reason = client.post(change_url(focal), change_post_data(client, focal, **{"membership-0-organisation": moh.pk}))
+    response = client.post(change_url(focal), change_post_data(client, focal, **{"membership-0-organisation": moh.pk}, change_reason="Moved to MOH"))
+
+    assert without_reason.status_code == 200
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    record = Membership.objects.get(user=focal).history.first()
+    assert (record.organisation, record.history_user.username, record.history_change_reason) == (moh, "coordinator", "Moved to MOH")
 
 
 def test_coordinator_offers_only_the_portals_groups(demo_data, client):
