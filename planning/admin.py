@@ -5,15 +5,20 @@ Focal points use the same admin: they see the whole plan and change only their o
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from napwps.bilingual import render
 
-from . import roles, selectors
-from .forms import ActivityForm, ReasonModelForm
+from . import roles, selectors, services
+from .forms import ActivityForm, ReasonModelForm, ReasonUserChangeForm
 from .models import (
     Activity,
     BudgetLine,
@@ -128,6 +133,37 @@ class ParentOwnedInline:
         return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
 
 
+class BudgetColumnsMixin:
+    """Budget total and funding gap columns, computed by selectors.with_budget_totals in one query."""
+
+    def get_queryset(self, request):
+        return selectors.with_budget_totals(super().get_queryset(request))
+
+    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
+    def budget_total(self, obj):
+        return vnd(obj.budget_estimated)
+
+    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
+    def funding_gap(self, obj):
+        return vnd(obj.budget_gap)
+
+
+class IndicatorObjectiveFilter(admin.SimpleListFilter):
+    """Indicators of an objective at any level below it: its own, its outputs' and its activities'."""
+
+    title = _("specific objective")
+    parameter_name = "under_objective"
+
+    def lookups(self, request, model_admin):
+        return [(objective.pk, str(objective)) for objective in Objective.objects.order_by("plan", "order", "code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            objective = self.value()
+            return queryset.filter(Q(objective=objective) | Q(output__objective=objective) | Q(activity__output__objective=objective))
+        return queryset
+
+
 # Reference data -------------------------------------------------------------------------------
 
 
@@ -141,7 +177,7 @@ class ProvinceSuccessionInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name_vi", "name_en", "former_name"]
@@ -159,14 +195,14 @@ class OrganisationAdmin(PlanModelAdmin):
 
 
 @admin.register(MeansOfImplementation, Disaggregation)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "order"]
     search_fields = ["code", "name_vi", "name_en"]
     ordering = ["order", "code"]
 
 
 @admin.register(FrameworkReference)
-class FrameworkReferenceAdmin(admin.ModelAdmin):
+class FrameworkReferenceAdmin(PlanModelAdmin):
     list_display = ["framework", "code", "title_vi", "title_en"]
     list_filter = ["framework"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -174,7 +210,7 @@ class FrameworkReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PlanModelAdmin):
     list_display = ["user", "organisation", "position"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
@@ -207,8 +243,8 @@ class PlanAdmin(PlanModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanModelAdmin):
-    list_display = ["code", "title_display", "pillar", "plan"]
+class ObjectiveAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["code", "title_display", "pillar", "plan", "budget_total", "funding_gap"]
     list_filter = ["plan", "pillar"]
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "order", "code"]
@@ -236,16 +272,48 @@ class SubTaskAdmin(PlanModelAdmin):
     list_select_related = ["task_group"]
 
 
+def workflow_action(service, description, reason=""):
+    """An admin action that moves each selected delivery plan one step through `service`."""
+
+    def action(modeladmin, request, queryset):
+        for delivery_plan in queryset:
+            extra = {"reason": str(reason)} if reason else {}
+            if service is services.delivery_plan_approve:
+                extra.update(approval_number=delivery_plan.approval_number, approval_date=delivery_plan.approval_date)
+            try:
+                service(delivery_plan=delivery_plan, user=request.user, **extra)
+            except PermissionDenied:
+                modeladmin.message_user(request, _("%(plan)s: only MOFA coordinators may do this.") % {"plan": delivery_plan}, messages.ERROR)
+            except ValidationError as error:
+                modeladmin.message_user(request, f"{delivery_plan}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request, _("%(plan)s: %(status)s.") % {"plan": delivery_plan, "status": delivery_plan.get_status_display()}, messages.SUCCESS
+                )
+
+    action.__name__ = service.__name__
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 @admin.register(DeliveryPlan)
-class DeliveryPlanAdmin(PlanModelAdmin):
-    list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "is_sample"]
+class DeliveryPlanAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "budget_total", "funding_gap", "is_sample"]
     list_filter = ["plan", "status", "is_sample"]
+    list_select_related = ["plan"]
+    search_fields = ["year", "approval_number", "note_vi", "note_en"]
     ordering = ["plan", "year"]
+    readonly_fields = ["status"]  # moved by the actions below, through the services, never typed
+    actions = [
+        workflow_action(services.delivery_plan_submit, _("Submit for approval")),
+        workflow_action(services.delivery_plan_approve, _("Approve (with the approval number and date typed on the plan)")),
+        workflow_action(services.delivery_plan_publish, _("Publish")),
+        workflow_action(services.delivery_plan_return_to_draft, _("Return to draft"), reason=_("Returned to draft by a coordinator")),
+    ]
 
 
 @admin.register(Output)
-class OutputAdmin(PlanModelAdmin):
-    list_display = ["code", "title_display", "objective", "is_sample"]
+class OutputAdmin(BudgetColumnsMixin, PlanModelAdmin):
+    list_display = ["code", "title_display", "objective", "budget_total", "funding_gap", "is_sample"]
     list_filter = ["objective", "is_sample"]
     list_select_related = ["objective"]
     search_fields = ["code", "title_vi", "title_en"]
@@ -266,7 +334,7 @@ class ColourStatusMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
+class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
     list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap"]
@@ -296,16 +364,7 @@ class ActivityAdmin(ColourStatusMixin, OwnedByAgencyAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("lead_agency")
-        return selectors.with_budget_totals(queryset)
-
-    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
-    def budget_total(self, obj):
-        return vnd(obj.budget_estimated)
-
-    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
-    def funding_gap(self, obj):
-        return vnd(obj.budget_gap)
+        return super().get_queryset(request).select_related("lead_agency")
 
 
 class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
@@ -334,7 +393,15 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
 class IndicatorAdmin(OwnedByAgencyAdmin):
     agency_field = "responsible_agency"
     list_display = ["code", "title_display", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
-    list_filter = ["level", "measure", "objective", ("responsible_agency", admin.RelatedOnlyFieldListFilter), "periods__delivery_plan__year", "is_sample"]
+    list_filter = [
+        "level",
+        "measure",
+        IndicatorObjectiveFilter,
+        ("activity__task_group", admin.RelatedOnlyFieldListFilter),
+        ("responsible_agency", admin.RelatedOnlyFieldListFilter),
+        "periods__delivery_plan__year",
+        "is_sample",
+    ]
     list_select_related = ["responsible_agency"]
     search_fields = ["code", "title_vi", "title_en"]
     autocomplete_fields = ["output", "activity", "responsible_agency", "references"]
@@ -377,7 +444,14 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(OwnedByAgencyAdmin):
     list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status"]
-    list_filter = ["delivery_plan__year", "source", "status", ("activity__lead_agency", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("activity__output__objective", admin.RelatedOnlyFieldListFilter),
+        ("activity__task_group", admin.RelatedOnlyFieldListFilter),
+        "delivery_plan__year",
+        "source",
+        "status",
+        ("activity__lead_agency", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["activity", "delivery_plan", "funder"]
     search_fields = ["activity__code", "activity__title_vi", "funder__name_vi", "funder__acronym"]
     autocomplete_fields = ["activity", "funder"]
@@ -395,3 +469,68 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
         if db_field.name == "activity":
             kwargs["queryset"] = roles.editable(request.user, Activity.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    autocomplete_fields = ["organisation"]
+    extra = 1
+    max_num = 1
+    verbose_name = _("agency (for focal points)")
+    verbose_name_plural = _("agency (for focal points)")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
+    """Django's user admin, with the agency inline; coordinators who are not superusers may create
+    accounts and give them the portal's groups and an agency, never superuser status or per-user
+    permissions, and may not change a superuser."""
+
+    SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Role"), {"fields": ["is_staff", "groups"]}),
+    ]
+    form = ReasonUserChangeForm
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "agency", "is_staff", "is_superuser"]
+    list_select_related = ["membership__organisation"]
+
+    @admin.display(description=_("agency"), ordering="membership__organisation__acronym")
+    def agency(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.organisation.acronym or membership.organisation if membership else ""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if not request.user.is_superuser:
+            fieldsets = [(name, {**opts, "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY]}) for name, opts in fieldsets]
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((_("History"), {"fields": ["change_reason"]}))
+        return fieldsets
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if request.user.is_superuser or f != "is_superuser"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.GROUP_LABELS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

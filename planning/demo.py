@@ -9,9 +9,10 @@ events on top) calls it.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core import serializers
 from django.db import transaction
 
 from planning import roles, services
@@ -48,6 +49,7 @@ DEMO_USERS = [
 SAMPLE_VI, SAMPLE_EN = "[Mẫu] ", "[Sample] "
 SAMPLE_NOTE_VI = "Nội dung mẫu để trình diễn cổng thông tin; không phải số liệu thật của Chương trình."
 SAMPLE_NOTE_EN = "Sample content to demonstrate the portal; not real data of the Programme."
+SAMPLE_SOURCE = ("Số liệu mẫu, không phải số liệu thật", "Sample figure, not real data")
 
 # fmt: off
 OUTPUTS = [
@@ -100,23 +102,24 @@ JUSTIFICATIONS = {
     OF: ("Chưa bố trí được kinh phí; cần huy động thêm nguồn lực.", "No funding allocated yet; more resources need to be mobilised."),
 }
 
-# code, level, attached to (code), title vi, title en, measure, unit vi/en, responsible, disaggregations, references, baseline (year, value, source vi, source en), periods {year: (target, actual)}
+# code, level, attached to (code), title vi, title en, measure, unit vi/en, responsible, disaggregations, references,
+# baseline (year, value[, source vi, source en]: without a source it is a sample figure), periods {year: (target, actual)}
 INDICATORS = [
     ("G.1", "plan", None, "Tỷ lệ cơ quan quản lý nhà nước, chính quyền địa phương các cấp có lãnh đạo chủ chốt là nữ", "Share of state management agencies and local authorities with women in key leadership", "percentage", ("%", "%"), "moha", [], [("ge_strategy", "women-leaders")], None, {2025: ((60, 100), (52, 100))}),
     ("1.I1", "objective", "1", "Tỷ lệ nữ trong lực lượng gìn giữ hòa bình của Việt Nam", "Share of women among Viet Nam's peacekeepers", "percentage", ("%", "%"), "mod", ["sex"], [("unscr1325", "participation")], (2023, Decimal(16), "Báo Hanoi Times, 11/2023", "Hanoi Times, November 2023"), {2024: ((17, 100), (16, 100)), 2025: ((18, 100), None)}),
-    ("2.I1", "objective", "2", "Số tỉnh áp dụng mô hình ứng phó bạo lực trên cơ sở giới trong sự cố, thảm họa", "Number of provinces applying a gender-based violence response model in incidents and disasters", "number", ("tỉnh", "provinces"), "moh", ["province"], [("asean_rpa", "protection")], (2023, Decimal(0), "Mẫu", "Sample"), {2024: (2, 1), 2025: (5, 3)}),
-    ("3.I1", "objective", "3", "Số kế hoạch ứng phó thiên tai có phân tích giới", "Number of disaster response plans with a gender analysis", "number", ("kế hoạch", "plans"), "mae", [], [("asean_rpa", "relief-recovery")], None, {2025: (4, 1)}),
-    ("4.I1", "objective", "4", "Số sáng kiến về PN, HB&AN do Việt Nam đề xuất hoặc đồng bảo trợ", "Number of WPS initiatives Viet Nam proposed or co-sponsored", "number", ("sáng kiến", "initiatives"), "mofa", [], [("sdg", "16")], None, {2024: (1, 1), 2025: (2, 1)}),
-    ("1.1.I1", "output", "1.1", "Số văn bản quy phạm pháp luật được rà soát về bình đẳng giới", "Number of legal documents reviewed for gender equality", "number", ("văn bản", "documents"), "moha", [], [("sdg", "5.5")], None, {2024: (5, 6), 2025: (8, None)}),
-    ("1.2.I1", "output", "1.2", "Số người được tập huấn về PN, HB&AN và gìn giữ hòa bình", "Number of people trained on WPS and peacekeeping", "number", ("người", "people"), "mod", ["sex"], [("unscr1325", "participation")], None, {2024: (60, 72), 2025: (80, 35)}),
-    ("2.1.I1", "output", "2.1", "Tỷ lệ cán bộ xã được tập huấn nêu đúng các bước chuyển tuyến", "Share of trained commune officials who can state the referral steps", "percentage", ("%", "%"), "moh", ["sex"], [], None, {2025: ((70, 100), (18, 40))}),
-    ("2.2.I1", "output", "2.2", "Số người được tiếp cận thông điệp phòng chống bạo lực trên cơ sở giới", "Number of people reached by messages against gender-based violence", "number", ("người", "people"), "mocst", ["sex", "age-band"], [], None, {2024: (10000, 12500), 2025: (50000, 21000)}),
-    ("3.1.I1", "output", "3.1", "Số hướng dẫn lồng ghép giới trong cứu trợ được ban hành", "Number of guidance documents on gender in relief issued", "number", ("văn bản", "documents"), "mae", [], [], None, {2025: (1, 0)}),
-    ("3.2.I1", "output", "3.2", "Số phụ nữ được hỗ trợ tại địa bàn khắc phục hậu quả chiến tranh", "Number of women supported in war-consequence remediation areas", "number", ("người", "people"), "mod", ["age-band", "disability"], [("unscr1325", "relief-recovery")], None, {2025: (200, None)}),
-    ("4.1.I1", "output", "4.1", "Số sự kiện quốc tế về PN, HB&AN Việt Nam chủ trì hoặc đồng chủ trì", "Number of international WPS events Viet Nam hosted or co-hosted", "number", ("sự kiện", "events"), "mofa", [], [("asean_rpa", "participation")], None, {2024: (1, 1), 2025: (2, 1)}),
-    ("4.2.I1", "output", "4.2", "Số đối tác quốc tế cam kết hỗ trợ Chương trình", "Number of international partners committed to support the Programme", "number", ("đối tác", "partners"), "mofa", ["organisation-type"], [], None, {2024: (3, 4), 2025: (5, 4)}),
-    ("1.1.2.I1", "activity", "1.1.2", "Báo cáo rà soát chính sách đối với phụ nữ trong Công an nhân dân được hoàn thành", "Review report on policies for women in the People's Public Security completed", "qualitative", ("", ""), "mps", [], [], None, {2024: ("Dự thảo đề cương", "Đã có đề cương"), 2025: ("Báo cáo hoàn chỉnh", "")}),
-    ("1.2.2.I1", "activity", "1.2.2", "Số nữ cán bộ công an hoàn thành khóa bồi dưỡng", "Number of women police officers who completed the training", "number", ("người", "people"), "mps", [], [], None, {2025: (40, 18)}),
+    ("2.I1", "objective", "2", "Số tỉnh áp dụng mô hình ứng phó bạo lực trên cơ sở giới trong sự cố, thảm họa", "Number of provinces applying a gender-based violence response model in incidents and disasters", "number", ("tỉnh", "provinces"), "moh", ["province"], [("asean_rpa", "protection")], (2023, 0), {2024: (2, 1), 2025: (5, 3)}),
+    ("3.I1", "objective", "3", "Số kế hoạch ứng phó thiên tai có phân tích giới", "Number of disaster response plans with a gender analysis", "number", ("kế hoạch", "plans"), "mae", [], [("asean_rpa", "relief-recovery")], (2023, 0), {2025: (4, 1)}),
+    ("4.I1", "objective", "4", "Số sáng kiến về PN, HB&AN do Việt Nam đề xuất hoặc đồng bảo trợ", "Number of WPS initiatives Viet Nam proposed or co-sponsored", "number", ("sáng kiến", "initiatives"), "mofa", [], [("sdg", "16")], (2023, 1), {2024: (1, 1), 2025: (2, 1)}),
+    ("1.1.I1", "output", "1.1", "Số văn bản quy phạm pháp luật được rà soát về bình đẳng giới", "Number of legal documents reviewed for gender equality", "number", ("văn bản", "documents"), "moha", [], [("sdg", "5.5")], (2023, 3), {2024: (5, 6), 2025: (8, None)}),
+    ("1.2.I1", "output", "1.2", "Số người được tập huấn về PN, HB&AN và gìn giữ hòa bình", "Number of people trained on WPS and peacekeeping", "number", ("người", "people"), "mod", ["sex"], [("unscr1325", "participation")], (2023, 45), {2024: (60, 72), 2025: (80, 35)}),
+    ("2.1.I1", "output", "2.1", "Tỷ lệ cán bộ xã được tập huấn nêu đúng các bước chuyển tuyến", "Share of trained commune officials who can state the referral steps", "percentage", ("%", "%"), "moh", ["sex"], [], (2024, 20), {2025: ((70, 100), (18, 40))}),
+    ("2.2.I1", "output", "2.2", "Số người được tiếp cận thông điệp phòng chống bạo lực trên cơ sở giới", "Number of people reached by messages against gender-based violence", "number", ("người", "people"), "mocst", ["sex", "age-band"], [], (2023, 5000), {2024: (10000, 12500), 2025: (50000, 21000)}),
+    ("3.1.I1", "output", "3.1", "Số hướng dẫn lồng ghép giới trong cứu trợ được ban hành", "Number of guidance documents on gender in relief issued", "number", ("văn bản", "documents"), "mae", [], [], (2023, 0), {2025: (1, 0)}),
+    ("3.2.I1", "output", "3.2", "Số phụ nữ được hỗ trợ tại địa bàn khắc phục hậu quả chiến tranh", "Number of women supported in war-consequence remediation areas", "number", ("người", "people"), "mod", ["age-band", "disability"], [("unscr1325", "relief-recovery")], (2023, 120), {2025: (200, None)}),
+    ("4.1.I1", "output", "4.1", "Số sự kiện quốc tế về PN, HB&AN Việt Nam chủ trì hoặc đồng chủ trì", "Number of international WPS events Viet Nam hosted or co-hosted", "number", ("sự kiện", "events"), "mofa", [], [("asean_rpa", "participation")], (2023, 1), {2024: (1, 1), 2025: (2, 1)}),
+    ("4.2.I1", "output", "4.2", "Số đối tác quốc tế cam kết hỗ trợ Chương trình", "Number of international partners committed to support the Programme", "number", ("đối tác", "partners"), "mofa", ["organisation-type"], [], (2023, 2), {2024: (3, 4), 2025: (5, 4)}),
+    ("1.1.2.I1", "activity", "1.1.2", "Báo cáo rà soát chính sách đối với phụ nữ trong Công an nhân dân được hoàn thành", "Review report on policies for women in the People's Public Security completed", "qualitative", ("", ""), "mps", [], [], (2023, ("Chưa có báo cáo rà soát", "No review report yet")), {2024: ("Dự thảo đề cương", "Đã có đề cương"), 2025: ("Báo cáo hoàn chỉnh", "")}),
+    ("1.2.2.I1", "activity", "1.2.2", "Số nữ cán bộ công an hoàn thành khóa bồi dưỡng", "Number of women police officers who completed the training", "number", ("người", "people"), "mps", [], [], (2024, 0), {2025: (40, 18)}),
 ]
 
 # fmt: on
@@ -127,9 +130,32 @@ def month(text: str) -> datetime.date:
     return datetime.date(int(year), int(mon), 1)
 
 
+@transaction.atomic
+def load_missing_reference_data(names=REFERENCE_FIXTURES) -> int:
+    """Add the fixtures' rows whose natural keys are not in the database yet; return how many.
+
+    Rows that exist are left alone, many-to-many links included: coordinators edit reference data
+    in the admin (with history), and `loaddata` would silently overwrite their edits on every start.
+    """
+    added = 0
+    for name in names:
+        with open(settings.FIXTURE_DIRS[0] / f"{name}.json", encoding="utf-8") as fixture:
+            deferred = []
+            for row in serializers.deserialize("json", fixture, handle_forward_references=True):
+                if row.object.pk is not None:  # found by its natural key
+                    continue
+                row.save()
+                added += 1
+                if row.deferred_fields:
+                    deferred.append(row)
+            for row in deferred:
+                row.save_deferred_fields()
+    return added
+
+
 def load() -> Plan:
-    """Load the reference fixtures, the sample delivery plan and the demo accounts; return the plan."""
-    call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
+    """Load the missing reference data, the sample delivery plan and the demo accounts; return the plan."""
+    load_missing_reference_data()
     with transaction.atomic():
         plan = Plan.objects.get(code=PLAN)
         builder = PlanDemo()
@@ -228,9 +254,7 @@ class PlanDemo:
                 "output": {"output": Output.objects.filter(plan=plan, code=attached).first()},
                 "activity": {"activity": Activity.objects.filter(plan=plan, code=attached).first()},
             }[level]
-            base = {}
-            if baseline:
-                base = {"baseline_year": baseline[0], "baseline_value": baseline[1], "baseline_source_vi": baseline[2], "baseline_source_en": baseline[3]}
+            base = self.baseline(measure, baseline) if baseline else {}
             indicator = services.indicator_create(
                 code=code, level=level, order=index, title_vi=SAMPLE_VI + title_vi, title_en=SAMPLE_EN + title_en, measure=measure,
                 unit_vi=unit[0], unit_en=unit[1], responsible_agency=orgs[agency], is_sample=True,
@@ -245,6 +269,15 @@ class PlanDemo:
                 services.indicator_period_set(
                     indicator=indicator, delivery_plan=years[year], **self.values(measure, "target", target), **self.values(measure, "actual", actual)
                 )
+
+    @staticmethod
+    def baseline(measure, baseline):
+        year, value, *source = baseline
+        source_vi, source_en = source or SAMPLE_SOURCE
+        fields = {"baseline_year": year, "baseline_source_vi": source_vi, "baseline_source_en": source_en}
+        if measure == "qualitative":
+            return {**fields, "baseline_text_vi": value[0], "baseline_text_en": value[1]}
+        return {**fields, "baseline_value": Decimal(value)}
 
     @staticmethod
     def values(measure, prefix, value):

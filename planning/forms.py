@@ -1,6 +1,7 @@
 """Forms of the plan: input and layout only. Writes go through planning.services."""
 
 from django import forms
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,10 @@ class ReasonModelForm(ChangeReasonMixin, forms.ModelForm):
     pass
 
 
+class ReasonUserChangeForm(ChangeReasonMixin, UserChangeForm):
+    """Django's user form asking why, for the history of the agency membership changed with it."""
+
+
 class ActivityForm(ReasonModelForm):
     class Meta:
         model = Activity
@@ -35,6 +40,9 @@ class ActivityForm(ReasonModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "delivery_plans" in cleaned:
+            # The budget lines typed inline on the same page are checked against these years.
+            self.instance.pending_delivery_plans = list(cleaned["delivery_plans"])
         data = {
             "lead_agency": cleaned.get("lead_agency"),
             "partner_agencies": cleaned.get("partner_agencies"),
@@ -42,6 +50,8 @@ class ActivityForm(ReasonModelForm):
             "provinces": cleaned.get("provinces"),
             "planned_start": cleaned.get("planned_start"),
             "planned_end": cleaned.get("planned_end"),
+            "actual_start": cleaned.get("actual_start"),
+            "actual_end": cleaned.get("actual_end"),
         }
         try:
             validate_activity_relations(**data)

@@ -21,6 +21,9 @@ PLANNING_MODELS = [
     "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline", "membership",
 ]  # fmt: skip
 FOCAL_POINT_EDITS = ["activity", "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline"]
+# Coordinators create accounts and put them in the portal's groups; the admin (planning.admin.UserAdmin)
+# keeps superuser status and per-user permissions out of their reach.
+COORDINATOR_AUTH_PERMISSIONS = ["view_user", "add_user", "change_user", "view_group"]
 
 
 def sync_groups(**kwargs):
@@ -28,6 +31,7 @@ def sync_groups(**kwargs):
     planning = Permission.objects.filter(content_type__app_label="planning")
     coordinators, _created = Group.objects.get_or_create(name=COORDINATORS)
     coordinators.permissions.add(*planning.filter(content_type__model__in=PLANNING_MODELS))
+    coordinators.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename__in=COORDINATOR_AUTH_PERMISSIONS))
     focal_points, _created = Group.objects.get_or_create(name=FOCAL_POINTS)
     focal_points.permissions.add(
         *planning.filter(content_type__model__in=PLANNING_MODELS, codename__startswith="view_"),

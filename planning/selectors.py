@@ -9,7 +9,19 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import DISBURSED_STATUSES, SECURED_STATUSES, Activity, BudgetLine, FundingStatus, Indicator, IndicatorPeriod, Output, Plan
+from .models import (
+    DISBURSED_STATUSES,
+    SECURED_STATUSES,
+    Activity,
+    BudgetLine,
+    DeliveryPlan,
+    FundingStatus,
+    Indicator,
+    IndicatorPeriod,
+    Objective,
+    Output,
+    Plan,
+)
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=0))
 
@@ -75,20 +87,33 @@ def budget_summary(lines: QuerySet | None = None, *, by: Iterable[str]) -> list[
     return [_with_gap({**{name: row[path] for name, path in keys.items()}, **{f: row[f] for f in BUDGET_FIGURES}}) for row in rows]
 
 
-def with_budget_totals(activities: QuerySet, *, year: int | None = None) -> QuerySet:
-    """Annotate activities with budget_estimated, budget_committed and budget_gap.
+# How budget lines reach each row a total can be shown against.
+BUDGET_PATHS = {
+    Activity: "activity",
+    Output: "activity__output",
+    Objective: "activity__output__objective",
+    DeliveryPlan: "delivery_plan",
+    Plan: "activity__plan",
+}
 
-    Subqueries, so that filters joining other many-valued relations cannot double the sums.
+
+def with_budget_totals(rows: QuerySet, *, year: int | None = None) -> QuerySet:
+    """Annotate activities, outputs, objectives, delivery plans or plans with budget_estimated,
+    budget_committed and budget_gap.
+
+    Subqueries, so that filters joining other many-valued relations cannot double the sums, and a
+    list of rows costs one query whatever its length.
     """
-    lines = BudgetLine.objects.filter(activity=OuterRef("pk"))
+    path = BUDGET_PATHS[rows.model]
+    lines = BudgetLine.objects.filter(**{path: OuterRef("pk")})
     if year is not None:
         lines = lines.filter(delivery_plan__year=year)
 
     def total(condition: Q):
-        summed = lines.filter(condition).order_by().values("activity").annotate(total=Sum("amount_vnd")).values("total")
+        summed = lines.filter(condition).order_by().values(path).annotate(total=Sum("amount_vnd")).values("total")
         return Coalesce(Subquery(summed, output_field=DecimalField(max_digits=20, decimal_places=0)), ZERO)
 
-    return activities.annotate(
+    return rows.annotate(
         budget_estimated=total(BUDGET_FIGURES["estimated"]),
         budget_committed=total(BUDGET_FIGURES["committed"]),
     ).annotate(budget_gap=F("budget_estimated") - F("budget_committed"))

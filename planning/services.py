@@ -5,8 +5,9 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     Organisation,
     Output,
     Plan,
+    ReviewStatus,
     validate_activity_relations,
 )
 
@@ -41,6 +43,62 @@ def _save(obj: models.Model, *, user, reason: str, m2m: dict[str, Iterable] | No
 
 def delivery_plan_create(*, plan: Plan, year: int, user=None, reason: str = "", **fields) -> DeliveryPlan:
     return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or "Delivery plan opened")
+
+
+def _delivery_plan_move(
+    delivery_plan: DeliveryPlan, *, to: str, allowed_from: Iterable[str], coordinators_only: bool, user, reason: str, **fields
+) -> DeliveryPlan:
+    """One step of draft → submitted → approved → published (or back to draft), with its history."""
+    if user is not None and not (roles.is_coordinator(user) if coordinators_only else user.has_perm("planning.change_deliveryplan")):
+        raise PermissionDenied(f"{user} may not move {delivery_plan} to {to}.")
+    if delivery_plan.status not in allowed_from:
+        raise ValidationError(
+            _("%(plan)s is at the step “%(status)s”: it cannot go to “%(to)s”.")
+            % {"plan": delivery_plan, "status": delivery_plan.get_status_display(), "to": ReviewStatus(to).label}
+        )
+    for field, value in fields.items():
+        setattr(delivery_plan, field, value)
+    delivery_plan.status = to
+    return _save(delivery_plan, user=user, reason=reason)
+
+
+def delivery_plan_submit(*, delivery_plan: DeliveryPlan, user, reason: str = "") -> DeliveryPlan:
+    """Draft → submitted for approval."""
+    return _delivery_plan_move(
+        delivery_plan,
+        to=ReviewStatus.SUBMITTED,
+        allowed_from=[ReviewStatus.DRAFT],
+        coordinators_only=False,
+        user=user,
+        reason=reason or "Submitted for approval",
+    )
+
+
+def delivery_plan_approve(*, delivery_plan: DeliveryPlan, approval_number: str, approval_date: datetime.date, user, reason: str = "") -> DeliveryPlan:
+    """Submitted → approved, by a coordinator, citing the approval document."""
+    if not (approval_number or "").strip() or approval_date is None:
+        raise ValidationError({"approval_number": _("An approved plan needs its approval document number and date.")})
+    return _delivery_plan_move(
+        delivery_plan, to=ReviewStatus.APPROVED, allowed_from=[ReviewStatus.SUBMITTED], coordinators_only=True, user=user,
+        reason=reason or f"Approved by {approval_number.strip()} of {approval_date:%d/%m/%Y}",
+        approval_number=approval_number.strip(), approval_date=approval_date,
+    )  # fmt: skip
+
+
+def delivery_plan_publish(*, delivery_plan: DeliveryPlan, user, reason: str = "") -> DeliveryPlan:
+    """Approved → published, by a coordinator."""
+    return _delivery_plan_move(
+        delivery_plan, to=ReviewStatus.PUBLISHED, allowed_from=[ReviewStatus.APPROVED], coordinators_only=True, user=user, reason=reason or "Published"
+    )
+
+
+def delivery_plan_return_to_draft(*, delivery_plan: DeliveryPlan, user, reason: str) -> DeliveryPlan:
+    """Submitted or approved → draft again, by a coordinator who says why."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the delivery plan goes back to draft: the reason is kept in its history."))
+    return _delivery_plan_move(
+        delivery_plan, to=ReviewStatus.DRAFT, allowed_from=[ReviewStatus.SUBMITTED, ReviewStatus.APPROVED], coordinators_only=True, user=user, reason=reason
+    )
 
 
 def output_create(*, objective, code: str, title_vi: str, user=None, reason: str = "", **fields) -> Output:
@@ -72,7 +130,8 @@ def activity_create(
     if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != lead_agency:
         raise PermissionDenied("A focal point creates activities only for their own agency.")
     relations = {"partner_agencies": list(partner_agencies), "supporting_partners": list(supporting_partners), "provinces": list(provinces)}
-    validate_activity_relations(lead_agency=lead_agency, planned_start=planned_start, planned_end=planned_end, **relations)
+    dates = {"planned_start": planned_start, "planned_end": planned_end, "actual_start": activity.actual_start, "actual_end": activity.actual_end}
+    validate_activity_relations(lead_agency=lead_agency, **dates, **relations)
     return _save(activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)})
 
 
@@ -90,7 +149,8 @@ def activity_update(*, activity: Activity, user, reason: str, **changes) -> Acti
     if user is not None and not roles.is_coordinator(user) and activity.lead_agency != roles.user_agency(user):
         raise PermissionDenied("A focal point cannot hand an activity to another agency.")
     current = {name: m2m.get(name, list(getattr(activity, name).all())) for name in ("partner_agencies", "supporting_partners", "provinces")}
-    validate_activity_relations(lead_agency=activity.lead_agency, planned_start=activity.planned_start, planned_end=activity.planned_end, **current)
+    dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")}
+    validate_activity_relations(lead_agency=activity.lead_agency, **dates, **current)
     return _save(activity, user=user, reason=reason, m2m=m2m)
 
 

@@ -128,12 +128,19 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class BudgetLineFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BudgetLine
+        skip_postgeneration_save = True
 
     activity = factory.SubFactory(ActivityFactory)
     delivery_plan = factory.LazyAttribute(lambda o: DeliveryPlanFactory(plan=o.activity.plan))
     source = FundingSource.CENTRAL_BUDGET
     amount_vnd = Decimal(100_000_000)
     status = FundingStatus.ESTIMATED
+
+    @factory.post_generation
+    def year_of_the_activity(self, create, extracted, **kwargs):
+        """A line's year is one of its activity's delivery plans."""
+        if create:
+            self.activity.delivery_plans.add(self.delivery_plan)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

@@ -178,6 +178,11 @@ class Indicator(PlanPart):
                 violation_error_message=_("An indicator is attached to exactly the plan, objective, output or activity its level names."),
             ),
             *ratio_constraints("baseline_", "indicator"),
+            models.CheckConstraint(
+                condition=~Q(measure=Measure.PERCENTAGE) | Q(baseline_value__isnull=True) | Q(baseline_value__gte=0, baseline_value__lte=100),
+                name="indicator_baseline_percentage_in_range",
+                violation_error_message=_("A percentage is between 0 and 100."),
+            ),
         ]
 
     def __str__(self):
@@ -306,6 +311,8 @@ class IndicatorPeriod(models.Model):
         return self.delivery_plan.year
 
     def clean(self):
+        # The 0–100 range of a percentage is checked here only: the measure lives on the indicator,
+        # which a CheckConstraint on this table cannot see. Numerator ≤ denominator is a constraint.
         errors = {}
         indicator = related_or_none(self, "indicator")
         if indicator is not None:
@@ -371,6 +378,7 @@ class DisaggregatedValue(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        # As for IndicatorPeriod, the 0–100 range depends on the indicator's measure: checked here only.
         errors = {}
         period = related_or_none(self, "period")
         if period is not None:

@@ -229,10 +229,19 @@ class SubTask(models.Model):
         ordering = ["task_group", "letter"]
         verbose_name = _("sub-task")
         verbose_name_plural = _("sub-tasks")
-        constraints = [models.UniqueConstraint(fields=["task_group", "letter"], name="subtask_letter_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_group", "letter"], name="subtask_letter_unique", violation_error_message=_("This letter is already used in this task group.")
+            )
+        ]
 
     def __str__(self):
         return f"{self.task_group.code}.{self.letter}. {self.title}"
+
+    def clean(self):
+        clash = SubTask.objects.filter(task_group_id=self.task_group_id, letter=self.letter).exclude(pk=self.pk)
+        if self.task_group_id and self.letter and clash.exists():
+            raise ValidationError({"letter": _("This letter is already used in this task group.")})
 
     def natural_key(self):
         return (*self.task_group.natural_key(), self.letter)
@@ -271,6 +280,11 @@ class DeliveryPlan(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "year"], name="deliveryplan_one_per_year", violation_error_message=_("This plan already has a delivery plan for that year.")
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]) | (~Q(approval_number="") & Q(approval_date__isnull=False)),
+                name="deliveryplan_approved_has_approval_document",
+                violation_error_message=_("An approved plan needs its approval document number and date."),
             ),
         ]
 
@@ -458,9 +472,13 @@ class Activity(PlanPart):
         return self.planned_start, month_end(self.planned_end)
 
 
-def validate_activity_relations(*, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end):
+def validate_activity_relations(
+    *, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end, actual_start=None, actual_end=None
+):
     """Rules over an activity's many-to-many relations, which the database cannot check.
 
+    A province must have existed during the planned months and, once the activity has started,
+    during the actual months too (up to today's open end while it runs).
     Raises ValidationError keyed by field, so a form can show each message beside its field.
     """
     errors = {}
@@ -469,9 +487,13 @@ def validate_activity_relations(*, lead_agency, partner_agencies, supporting_par
         errors["partner_agencies"] = _("%(agency)s is the lead agency; it cannot also be a partner agency.") % {"agency": lead_agency}
     if lead_agency is not None and lead_agency in supporting_partners:
         errors["supporting_partners"] = _("%(agency)s is the lead agency; it cannot also be a supporting partner.") % {"agency": lead_agency}
+    spans = []
     if planned_start and planned_end:
-        start, end = planned_start, month_end(planned_end)
-        invalid = [p for p in provinces or [] if not p.is_valid_between(start, end)]
+        spans.append((planned_start, month_end(planned_end)))
+    if actual_start:
+        spans.append((actual_start, month_end(actual_end) if actual_end else datetime.date.max))
+    if spans:
+        invalid = [p for p in provinces or [] if not all(p.is_valid_between(start, end) for start, end in spans)]
         if invalid:
             errors["provinces"] = _("Not a province during the activity's dates: %(names)s.") % {"names": ", ".join(str(p) for p in invalid)}
     if errors:

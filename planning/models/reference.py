@@ -142,6 +142,7 @@ class Province(models.Model):
 
     name = TranslatedText()
     objects = ProvinceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code", "valid_from"]
@@ -189,6 +190,7 @@ class ProvinceSuccession(models.Model):
     partial = models.BooleanField(_("partial"), default=False, help_text=_("Only part of the old unit went here."))
 
     objects = ProvinceSuccessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("province succession")
@@ -227,6 +229,8 @@ class Vocabulary(models.Model):
 
 
 class MeansOfImplementation(Vocabulary):
+    history = HistoricalRecords()
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("means of implementation")
         verbose_name_plural = _("means of implementation")
@@ -241,6 +245,8 @@ class Disaggregation(Vocabulary):
         blank=True,
         help_text=_("List of [code, Vietnamese, English]; empty when the categories are provinces or organisation types."),
     )
+
+    history = HistoricalRecords()
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("disaggregation")
@@ -269,6 +275,7 @@ class FrameworkReference(models.Model):
 
     title = TranslatedText()
     objects = FrameworkReferenceManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "code"]

@@ -24,8 +24,11 @@ from planning.models import (
     Organisation,
     Output,
     Pillar,
+    Plan,
     Province,
     ResultLevel,
+    SubTask,
+    TaskGroup,
 )
 from tests.factories import (
     ActivityFactory,
@@ -150,6 +153,64 @@ def test_budget_form_shows_a_negative_original_amount_beside_the_original_amount
 def test_budget_form_accepts_the_line_unchanged():
     """The form data the other budget tests start from is valid: only the changed field fails."""
     assert admin_form(BudgetLine, instance=usd_line()).errors == {}
+
+
+# A budget line's year is one of its activity's delivery plans -----------------------------------
+
+NOT_THE_ACTIVITYS_YEAR = "Choose one of the activity's years: tick this year among its delivery plans first."
+
+
+def test_budget_form_shows_a_year_that_is_not_the_activitys_beside_the_year():
+    line = BudgetLineFactory()
+    other_year = DeliveryPlanFactory(plan=line.activity.plan, year=2026)
+
+    form = admin_form(BudgetLine, instance=line, delivery_plan=other_year.pk)
+
+    assert form.errors == {"delivery_plan": [NOT_THE_ACTIVITYS_YEAR]}
+
+
+def inline_budget_line(delivery_plan, **fields) -> dict:
+    line = {"delivery_plan": delivery_plan.pk, "source": "central_budget", "amount_vnd": "1000000", "currency": "VND", "status": "estimated", **fields}
+    return {"budget_lines-TOTAL_FORMS": "1", **{f"budget_lines-0-{name}": value for name, value in line.items()}}
+
+
+def test_admin_add_activity_page_shows_a_budget_line_of_an_unticked_year_beside_the_year(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    unticked = DeliveryPlanFactory(plan=template.plan, year=2026)
+    client.force_login(coordinator())
+
+    response = client.post(reverse("admin:planning_activity_add"), admin_add_activity_post(template, **inline_budget_line(unticked)))
+
+    assert response.status_code == 200
+    assert inline_errors(response, BudgetLine) == {"delivery_plan": [NOT_THE_ACTIVITYS_YEAR]}
+    assert not Activity.objects.filter(code="1.1.9").exists()
+
+
+def test_admin_add_activity_page_saves_a_budget_line_of_a_year_ticked_on_the_same_page(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    ticked = DeliveryPlanFactory(plan=template.plan, year=2026)
+    client.force_login(coordinator())
+
+    post = admin_add_activity_post(template, delivery_plans=[ticked.pk], planned_end="2026-03", **inline_budget_line(ticked))
+    response = client.post(reverse("admin:planning_activity_add"), post)
+
+    assert response.status_code == 302
+    [line] = Activity.objects.get(code="1.1.9").budget_lines.all()
+    assert line.delivery_plan == ticked
+
+
+def test_admin_add_activity_page_shows_a_negative_inline_amount_and_saves_nothing(client):
+    template = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
+    year = template.delivery_plans.get()
+    client.force_login(coordinator())
+    lines_before = BudgetLine.objects.count()
+
+    response = client.post(reverse("admin:planning_activity_add"), admin_add_activity_post(template, **inline_budget_line(year, amount_vnd="-5")))
+
+    assert response.status_code == 200
+    assert inline_errors(response, BudgetLine)["amount_vnd"] == [NEGATIVE_AMOUNT]
+    assert not Activity.objects.filter(code="1.1.9").exists()
+    assert BudgetLine.objects.count() == lines_before
 
 
 # The exchange rate is above zero --------------------------------------------------------------
@@ -318,6 +379,19 @@ def test_budget_form_shows_a_delivery_plan_of_another_plan_beside_the_delivery_p
     assert form.errors["delivery_plan"] == ["Choose a delivery plan of the activity's own plan."]
 
 
+@pytest.mark.parametrize("status", ["approved", "published"])
+@pytest.mark.parametrize("missing", [{"approval_number": ""}, {"approval_date": None}])
+def test_approved_delivery_plan_has_its_approval_document_in_the_database(status, missing):
+    delivery_plan = DeliveryPlanFactory(status="draft")
+    values = {"status": status, "approval_number": "1/KH", "approval_date": datetime.date(2025, 1, 2), **missing}
+
+    assert_refused_by_database(DeliveryPlan, delivery_plan.pk, **values)
+
+
+def test_database_accepts_a_submitted_delivery_plan_without_approval_document():
+    assert not refused_by_database(DeliveryPlan, DeliveryPlanFactory().pk, status="submitted")
+
+
 # Percentages are between 0 and 100; a numerator is never above its denominator ---------------
 
 
@@ -347,6 +421,25 @@ def test_indicator_form_shows_a_baseline_percentage_above_100_beside_the_baselin
     form = admin_form(Indicator, instance=indicator, baseline_value="150")
 
     assert form.errors["baseline_value"] == [NOT_A_PERCENTAGE]
+
+
+@pytest.mark.parametrize("value", [Decimal(150), Decimal(-1)])
+def test_indicator_baseline_percentage_is_between_0_and_100_in_the_database(value):
+    indicator = IndicatorFactory(measure=Measure.PERCENTAGE, baseline_value=Decimal(40))
+
+    assert_refused_by_database(Indicator, indicator.pk, baseline_value=value)
+
+
+def test_database_accepts_a_baseline_above_100_for_a_number_indicator():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+
+    assert not refused_by_database(Indicator, indicator.pk, baseline_value=Decimal(150))
+
+
+def test_database_refuses_turning_an_indicator_with_a_baseline_above_100_into_a_percentage():
+    indicator = IndicatorFactory(measure=Measure.NUMBER, baseline_value=Decimal(150))
+
+    assert_refused_by_database(Indicator, indicator.pk, measure=Measure.PERCENTAGE)
 
 
 def test_indicator_form_accepts_a_baseline_above_100_for_a_number_indicator():
@@ -476,6 +569,56 @@ def test_objective_code_is_unique_within_a_plan_in_the_database():
 
     Objective.objects.bulk_create([Objective(plan=other, code="1", pillar=Pillar.PARTICIPATION, title_vi="Chương trình khác")])
     assert Objective.objects.filter(code="1").count() == 2
+
+
+def test_task_group_code_is_unique_within_a_plan_in_the_database():
+    plan, other = two_plans()
+    TaskGroupFactory(plan=plan, code="1")
+    second = TaskGroupFactory(plan=plan, code="2")
+    TaskGroupFactory(plan=other, code="2")
+
+    assert_refused_by_database(TaskGroup, second.pk, code="1")
+    assert TaskGroup.objects.filter(code="2").count() == 2
+
+
+def test_task_group_form_shows_a_code_used_in_the_plan_beside_the_code():
+    plan, other = two_plans()
+    first = TaskGroupFactory(plan=plan, code="1")
+
+    assert admin_form(TaskGroup, like=first, title_vi="Nhóm khác").errors == {"code": [CODE_USED]}
+    assert admin_form(TaskGroup, like=first, plan=other.pk, title_vi="Nhóm khác").errors == {}
+
+
+def test_subtask_letter_is_unique_within_its_task_group_in_the_database():
+    group, other_group = TaskGroupFactory(), TaskGroupFactory()
+    SubTask.objects.create(task_group=group, letter="a", title_vi="Nhiệm vụ a")
+    b = SubTask.objects.create(task_group=group, letter="b", title_vi="Nhiệm vụ b")
+    SubTask.objects.create(task_group=other_group, letter="b", title_vi="Nhiệm vụ b của nhóm khác")
+
+    assert_refused_by_database(SubTask, b.pk, letter="a")
+
+
+def test_subtask_form_shows_a_letter_used_in_the_group_beside_the_letter():
+    group = TaskGroupFactory()
+    first = SubTask.objects.create(task_group=group, letter="a", title_vi="Nhiệm vụ a")
+
+    assert admin_form(SubTask, like=first).errors == {"letter": ["This letter is already used in this task group."]}
+    assert admin_form(SubTask, like=first, letter="b").errors == {}
+
+
+def test_plan_last_year_cannot_be_before_its_first_year_in_the_database():
+    plan = PlanFactory()
+
+    assert_refused_by_database(Plan, plan.pk, end_year=2023)
+    assert not refused_by_database(Plan, plan.pk, end_year=2024)
+
+
+def test_plan_form_shows_a_last_year_before_the_first_beside_the_last_year():
+    plan = PlanFactory()
+
+    form = admin_form(Plan, instance=plan, end_year="2020")
+
+    assert form.errors == {"end_year": ["The last year cannot be before the first year."]}
 
 
 def test_output_code_is_unique_within_a_plan_in_the_database():
@@ -633,6 +776,23 @@ def test_activity_form_accepts_a_province_valid_on_its_dates(provinces):
     activity = activity_in(datetime.date(2025, 8, 1), datetime.date(2025, 12, 1))
 
     form = admin_form(Activity, instance=activity, provinces=[provinces["tuyen_quang"].pk])
+
+    assert form.errors == {}
+
+
+def test_activity_form_shows_a_province_that_had_ended_before_the_actual_dates_beside_provinces(provinces):
+    activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-08", actual_end="2025-10")
+
+    assert list(form.errors) == ["provinces"]
+    assert "Ha Giang" in form.errors["provinces"][0]
+
+
+def test_activity_form_accepts_a_province_valid_on_both_planned_and_actual_dates(provinces):
+    activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-04", actual_end="2025-06")
 
     assert form.errors == {}
 

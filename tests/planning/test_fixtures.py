@@ -6,7 +6,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from planning.demo import REFERENCE_FIXTURES
+from planning.demo import REFERENCE_FIXTURES, load_missing_reference_data
 from planning.models import (
     Activity,
     BudgetLine,
@@ -57,6 +57,21 @@ def test_ha_giang_became_tuyen_quang_on_1_july_2025(reference_data):
     assert ha_giang.valid_to == datetime.date(2025, 6, 30)
     [successor] = ha_giang.successors.all()
     assert (successor.code, successor.name_vi, successor.valid_from, successor.valid_to) == ("08", "Tuyên Quang", datetime.date(2025, 7, 1), None)
+
+
+def test_every_province_that_ended_on_30_june_2025_has_a_successor(reference_data):
+    ended = Province.objects.filter(valid_to=datetime.date(2025, 6, 30))
+
+    assert ended.count() == 63 - 11
+    assert list(ended.filter(successors__isnull=True)) == []
+
+
+def test_only_tien_giang_split_between_two_new_provinces(reference_data):
+    """Research §5.2: at ward level old 82 (Tiền Giang) went to new 80 (Tây Ninh) and 82 (Đồng Tháp)."""
+    partial = ProvinceSuccession.objects.filter(partial=True)
+
+    assert sorted((link.predecessor.code, link.successor.code) for link in partial) == [("82", "80"), ("82", "82")]
+    assert ProvinceSuccession.objects.filter(predecessor__code="82").count() == 2
 
 
 def test_loading_the_reference_fixtures_twice_changes_nothing(reference_data):
@@ -146,6 +161,34 @@ def test_demo_data_is_idempotent(demo_data):
         assert before[label] > 0, label
 
 
+def test_rerunning_load_demo_data_keeps_coordinators_edits_to_reference_data(demo_data):
+    plan = Plan.objects.get(code=NAP)
+    plan.general_objective_en = "Edited by a coordinator"
+    plan.save()
+    objective = Objective.objects.get(plan=plan, code="1")
+    objective.title_en = "Edited objective"
+    objective.save()
+    molisa = Organisation.objects.get(code="molisa")
+    molisa.successors.remove(Organisation.objects.get(code="moet"))
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    assert Plan.objects.get(code=NAP).general_objective_en == "Edited by a coordinator"
+    assert Objective.objects.get(plan=plan, code="1").title_en == "Edited objective"
+    assert set(molisa.successors.values_list("code", flat=True)) == {"moha", "moh"}
+
+
+def test_reference_rows_that_are_missing_are_added_again(reference_data):
+    Province.objects.filter(code="02").delete()
+    before = Province.objects.count()
+
+    assert load_missing_reference_data() == 2  # Hà Giang and its link to Tuyên Quang
+
+    ha_giang = Province.objects.get(code="02")
+    assert Province.objects.count() == before + 1
+    assert [p.code for p in ha_giang.successors.all()] == ["08"]
+
+
 def test_demo_users_can_log_in_with_the_demo_password_even_after_a_second_load(demo_data, client):
     call_command("load_demo_data", stdout=io.StringIO())
 
@@ -162,3 +205,16 @@ def test_every_sample_activity_is_flagged_and_titled_as_a_sample(demo_data):
     for activity in activities:
         assert activity.is_sample, activity.code
         assert activity.title_vi.startswith("[Mẫu]"), activity.code
+
+
+def test_most_sample_indicators_have_a_baseline_labelled_as_a_sample(demo_data):
+    indicators = Indicator.objects.filter(is_sample=True)
+    with_baseline = indicators.filter(baseline_year__isnull=False)
+
+    assert with_baseline.count() >= 0.8 * indicators.count()
+    for indicator in with_baseline:
+        assert indicator.baseline_value is not None or indicator.baseline_text_vi, indicator.code
+        assert indicator.baseline_source_vi and indicator.baseline_source_en, indicator.code
+    sample_sources = with_baseline.exclude(baseline_source_en__icontains="Hanoi Times")
+    assert all("Sample" in i.baseline_source_en and "mẫu" in i.baseline_source_vi for i in sample_sources)
+    assert IndicatorPeriod.objects.filter(indicator__in=with_baseline, target_value__isnull=False, actual_value__isnull=False).exists()

@@ -24,7 +24,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planning import selectors
-from planning.models import Activity, BudgetLine, FundingSource, FundingStatus, Measure, Objective, ResultLevel
+from planning.models import Activity, BudgetLine, DeliveryPlan, FundingSource, FundingStatus, Measure, Objective, Output, ResultLevel
 from tests.factories import (
     ActivityFactory,
     BudgetLineFactory,
@@ -163,6 +163,30 @@ EXPECTED_PER_ACTIVITY = [
     ("1.1.2", Decimal(100 * M), Decimal(30 * M), Decimal(70 * M)),
     ("2.1.1", Decimal(435 * M), Decimal(400 * M), Decimal(35 * M)),
 ]
+
+
+def totals_of(rows) -> dict:
+    return {row.pk: (row.budget_estimated, row.budget_committed, row.budget_gap) for row in rows}
+
+
+def test_with_budget_totals_of_outputs_and_objectives_add_up_their_activities(example):
+    o1 = (Decimal(450 * M), Decimal(330 * M), Decimal(120 * M))
+    o2 = (Decimal(435 * M), Decimal(400 * M), Decimal(35 * M))
+
+    assert totals_of(selectors.with_budget_totals(Objective.objects.all())) == {example.o1.pk: o1, example.o2.pk: o2}
+    assert totals_of(selectors.with_budget_totals(Output.objects.all())) == {example.a1.output_id: o1, example.a3.output_id: o2}
+
+
+def test_with_budget_totals_of_delivery_plans_add_up_their_years_lines(example):
+    rows = {row.year: (row.budget_estimated, row.budget_committed, row.budget_gap) for row in selectors.with_budget_totals(DeliveryPlan.objects.all())}
+
+    assert rows == {2024: (Decimal(140 * M), Decimal(130 * M), Decimal(10 * M)), 2025: (Decimal(745 * M), Decimal(600 * M), Decimal(145 * M))}
+
+
+def test_with_budget_totals_of_objectives_in_one_year(example):
+    rows = totals_of(selectors.with_budget_totals(Objective.objects.all(), year=2024))
+
+    assert rows == {example.o1.pk: (Decimal(130 * M), Decimal(130 * M), Decimal(0)), example.o2.pk: (Decimal(10 * M), Decimal(0), Decimal(10 * M))}
 
 
 def test_with_budget_totals_gives_each_activitys_estimate_commitment_and_gap(example):

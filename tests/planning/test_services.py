@@ -174,6 +174,28 @@ def test_activity_update_validates_and_leaves_the_row_unchanged():
     assert activity.progress == 10
 
 
+def test_activity_update_refuses_a_province_that_had_ended_before_the_activity_actually_started():
+    ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
+    activity = services.activity_create(**new_activity(provinces=[ended]))  # planned 03–09/2025
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=None, reason="Started late", actual_start=datetime.date(2025, 7, 1))
+
+    assert list(error.value.message_dict) == ["provinces"]
+    activity.refresh_from_db()
+    assert activity.actual_start is None
+
+
+def test_activity_update_accepts_actual_dates_while_the_province_existed():
+    ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
+    activity = services.activity_create(**new_activity(provinces=[ended]))
+
+    services.activity_update(activity=activity, user=None, reason="Started", actual_start=datetime.date(2025, 3, 1))
+
+    activity.refresh_from_db()
+    assert activity.actual_start == datetime.date(2025, 3, 1)
+
+
 def test_activity_update_refuses_the_lead_agency_as_a_partner():
     activity = ActivityFactory()
 
@@ -223,8 +245,14 @@ def test_focal_point_cannot_hand_own_activity_to_another_agency():
 # budget_line_create ---------------------------------------------------------------------------
 
 
+def activity_of_2025(**fields):
+    activity = ActivityFactory(**fields)
+    activity.delivery_plans.set([DeliveryPlanFactory(plan=activity.plan, year=2025)])
+    return activity
+
+
 def test_budget_line_create_converts_usd_to_vnd_at_the_rate():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
 
     line = services.budget_line_create(
         activity=activity,
@@ -242,7 +270,7 @@ def test_budget_line_create_converts_usd_to_vnd_at_the_rate():
 
 
 def test_budget_line_create_needs_the_rate_for_a_foreign_currency():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
 
     with pytest.raises(ValidationError) as error:
         services.budget_line_create(
@@ -259,7 +287,7 @@ def test_budget_line_create_needs_the_rate_for_a_foreign_currency():
 
 
 def test_budget_line_create_records_the_user_and_the_reason():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
     user = coordinator()
 
     line = services.budget_line_create(
@@ -277,7 +305,7 @@ def test_budget_line_create_records_the_user_and_the_reason():
 
 def test_focal_point_cannot_add_a_budget_line_to_other_agencys_activity():
     own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
-    activity = ActivityFactory(lead_agency=other)
+    activity = activity_of_2025(lead_agency=other)
 
     with pytest.raises(PermissionDenied):
         services.budget_line_create(
@@ -288,6 +316,18 @@ def test_focal_point_cannot_add_a_budget_line_to_other_agencys_activity():
             user=focal_point(own),
         )
 
+    assert not BudgetLine.objects.exists()
+
+
+def test_budget_line_create_refuses_a_year_that_is_not_one_of_the_activitys():
+    activity = activity_of_2025()
+
+    with pytest.raises(ValidationError) as error:
+        services.budget_line_create(
+            activity=activity, delivery_plan=DeliveryPlanFactory(plan=activity.plan, year=2026), source=FundingSource.CENTRAL_BUDGET, amount_vnd=Decimal(1)
+        )
+
+    assert list(error.value.message_dict) == ["delivery_plan"]
     assert not BudgetLine.objects.exists()
 
 
@@ -371,7 +411,7 @@ def test_focal_point_cannot_set_values_of_other_agencys_indicator():
 
 
 def test_a_foreign_currency_line_keeps_its_vnd_amount_in_step_with_amount_and_rate():
-    activity = ActivityFactory()
+    activity = activity_of_2025()
     year = DeliveryPlanFactory(plan=activity.plan, year=2025)
     line = services.budget_line_create(
         activity=activity, delivery_plan=year, source=FundingSource.ODA_GRANT, amount_vnd=None,
@@ -388,3 +428,107 @@ def test_activity_months_are_compared_and_stored_as_months():
     activity.planned_start, activity.planned_end = datetime.date(2025, 6, 15), datetime.date(2025, 6, 1)
     activity.full_clean()
     assert (activity.planned_start, activity.planned_end) == (datetime.date(2025, 6, 1), datetime.date(2025, 6, 1))
+
+
+# The delivery plan's workflow: draft → submitted → approved → published -----------------------
+
+
+def submitted_plan():
+    return services.delivery_plan_submit(delivery_plan=DeliveryPlanFactory(), user=coordinator())
+
+
+def test_delivery_plan_goes_from_draft_to_published_recording_who_and_why():
+    user = coordinator()
+    delivery_plan = DeliveryPlanFactory()
+
+    services.delivery_plan_submit(delivery_plan=delivery_plan, user=user, reason="Ready")
+    services.delivery_plan_approve(delivery_plan=delivery_plan, approval_number="12/QĐ-BNG", approval_date=datetime.date(2025, 3, 1), user=user)
+    services.delivery_plan_publish(delivery_plan=delivery_plan, user=user, reason="Public")
+
+    delivery_plan.refresh_from_db()
+    assert (delivery_plan.status, delivery_plan.approval_number, delivery_plan.approval_date) == ("published", "12/QĐ-BNG", datetime.date(2025, 3, 1))
+    steps = [(h.status, h.history_user, h.history_change_reason) for h in delivery_plan.history.order_by("history_id")][1:]
+    assert steps == [
+        ("submitted", user, "Ready"),
+        ("approved", user, "Approved by 12/QĐ-BNG of 01/03/2025"),
+        ("published", user, "Public"),
+    ]
+
+
+def test_delivery_plan_approval_needs_the_approval_number_and_date():
+    delivery_plan = submitted_plan()
+
+    with pytest.raises(ValidationError) as error:
+        services.delivery_plan_approve(delivery_plan=delivery_plan, approval_number=" ", approval_date=datetime.date(2025, 3, 1), user=coordinator())
+
+    assert "approval_number" in error.value.message_dict
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("status", "service"),
+    [
+        ("draft", services.delivery_plan_publish),
+        ("submitted", services.delivery_plan_publish),
+        ("published", services.delivery_plan_submit),
+        ("approved", services.delivery_plan_submit),
+        ("published", services.delivery_plan_return_to_draft),
+    ],
+)
+def test_delivery_plan_refuses_to_skip_or_repeat_a_step(status, service):
+    delivery_plan = DeliveryPlanFactory(status=status, approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    with pytest.raises(ValidationError):
+        service(delivery_plan=delivery_plan, user=coordinator(), reason="Try")
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == status
+
+
+def test_delivery_plan_approval_refuses_a_draft():
+    with pytest.raises(ValidationError):
+        services.delivery_plan_approve(delivery_plan=DeliveryPlanFactory(), approval_number="1/KH", approval_date=datetime.date(2025, 1, 2), user=coordinator())
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_coordinator_returns_a_delivery_plan_to_draft_saying_why(status):
+    delivery_plan = DeliveryPlanFactory(status=status, approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    services.delivery_plan_return_to_draft(delivery_plan=delivery_plan, user=coordinator(), reason="Budget missing")
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "draft"
+    assert delivery_plan.history.first().history_change_reason == "Budget missing"
+
+
+def test_return_to_draft_needs_a_reason():
+    delivery_plan = submitted_plan()
+
+    with pytest.raises(ValidationError):
+        services.delivery_plan_return_to_draft(delivery_plan=delivery_plan, user=coordinator(), reason=" ")
+
+
+@pytest.mark.parametrize(
+    ("service", "extra"),
+    [
+        (services.delivery_plan_approve, {"approval_number": "1/KH", "approval_date": datetime.date(2025, 1, 2)}),
+        (services.delivery_plan_return_to_draft, {"reason": "No"}),
+    ],
+)
+def test_focal_point_cannot_approve_or_return_a_delivery_plan(service, extra):
+    delivery_plan = submitted_plan()
+    user = focal_point(OrganisationFactory(code="mps"))
+
+    with pytest.raises(PermissionDenied):
+        service(delivery_plan=delivery_plan, user=user, **extra)
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+
+
+def test_focal_point_cannot_publish_a_delivery_plan():
+    delivery_plan = DeliveryPlanFactory(status="approved", approval_number="1/KH", approval_date=datetime.date(2025, 1, 2))
+
+    with pytest.raises(PermissionDenied):
+        services.delivery_plan_publish(delivery_plan=delivery_plan, user=focal_point(OrganisationFactory(code="mps")))
