@@ -67,11 +67,12 @@ def test_every_province_that_ended_on_30_june_2025_has_a_successor(reference_dat
 
 
 def test_only_tien_giang_split_between_two_new_provinces(reference_data):
-    """Research §5.2: at ward level old 82 (Tiền Giang) went to new 80 (Tây Ninh) and 82 (Đồng Tháp)."""
-    partial = ProvinceSuccession.objects.filter(partial=True)
+    """Research §5.2: Tiền Giang (old 82) formed Đồng Tháp (new 82) with Đồng Tháp (87), as the merger
+    lists say; at ward level some of it went to Tây Ninh (new 80): that link alone is partial."""
+    links = ProvinceSuccession.objects.filter(predecessor__code="82")
 
-    assert sorted((link.predecessor.code, link.successor.code) for link in partial) == [("82", "80"), ("82", "82")]
-    assert ProvinceSuccession.objects.filter(predecessor__code="82").count() == 2
+    assert sorted((link.successor.code, link.partial) for link in links) == [("80", True), ("82", False)]
+    assert list(ProvinceSuccession.objects.filter(partial=True).values_list("predecessor__code", "successor__code")) == [("82", "80")]
 
 
 def test_loading_the_reference_fixtures_twice_changes_nothing(reference_data):
@@ -179,14 +180,16 @@ def test_rerunning_load_demo_data_keeps_coordinators_edits_to_reference_data(dem
 
 
 def test_reference_rows_that_are_missing_are_added_again(reference_data):
+    Organisation.objects.filter(code="ppc-02-to-2025").delete()
     Province.objects.filter(code="02").delete()
     before = Province.objects.count()
 
-    assert load_missing_reference_data() == 2  # Hà Giang and its link to Tuyên Quang
+    assert load_missing_reference_data() == 3  # Hà Giang, its link to Tuyên Quang and its People's Committee
 
     ha_giang = Province.objects.get(code="02")
     assert Province.objects.count() == before + 1
     assert [p.code for p in ha_giang.successors.all()] == ["08"]
+    assert [o.code for o in Organisation.objects.get(code="ppc-02-to-2025").successors.all()] == ["ppc-08"]
 
 
 def test_demo_users_can_log_in_with_the_demo_password_even_after_a_second_load(demo_data, client):
