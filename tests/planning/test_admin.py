@@ -475,6 +475,7 @@ def test_coordinator_offers_only_the_portals_groups(demo_data, client):
     form = client.get(reverse("admin:auth_user_add")).context["adminform"].form
 
     assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == set(roles.GROUP_LABELS)
+    assert {label for _value, label in form.fields["groups"].choices} == {"Điều phối viên Bộ Ngoại giao", "Đầu mối cơ quan", "Người tổ chức sự kiện"}
 
 
 def test_coordinator_cannot_change_a_superuser(demo_data, client):
