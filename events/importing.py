@@ -29,6 +29,8 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -424,6 +426,8 @@ class _Checker:
         self.registered = set(Participation.objects.filter(event=event).values_list("person_id", flat=True))
         self.seen: dict[str, int] = {}  # e-mail or phone -> first row that had it
         self.seen_people: dict[int, int] = {}  # person id -> first row that matched them
+        self.people_by_contact: dict[str, list[Person]] = {}  # "email:…" or "phone:…" -> people already in the portal
+        self.visible_people: set[int] = set()  # which of them the user may see by name
 
     @staticmethod
     def _province_keys(name: str) -> set[str]:
@@ -526,8 +530,6 @@ class _Checker:
 
         if row.errors:
             row.action = ERROR
-        else:
-            self._find_person(row)
         return row
 
     def _age_band(self, value, fail) -> str:
@@ -613,6 +615,30 @@ class _Checker:
             fail("province", reason)
         return None
 
+    def find_people(self, rows: list[RowPreview]) -> None:
+        """Say of every row without errors who it is (see `_find_person`), with two queries for the whole file."""
+        rows = [row for row in rows if row.action != ERROR]
+        emails = {row.values["email"].lower() for row in rows if row.values["email"]}
+        phones = {row.values["phone"] for row in rows if row.values["phone"]}
+        people = list(
+            Person.objects.filter(anonymised_on__isnull=True).annotate(email_key=Lower("email"))
+            .filter(Q(email_key__in=emails) | Q(phone__in=phones)).order_by("pk")
+        )  # fmt: skip
+        for person in people:
+            if person.email:
+                self.people_by_contact.setdefault(f"email:{person.email_key}", []).append(person)
+            if person.phone:
+                self.people_by_contact.setdefault(f"phone:{person.phone}", []).append(person)
+        self.visible_people = selectors.people_visible_to(self.user, people)
+        for row in rows:
+            self._find_person(row)
+
+    def _matches(self, email: str, phone: str) -> list[Person]:
+        """People already in the portal with this e-mail (any case) or phone, oldest record first."""
+        keys = [key for key in (f"email:{email.lower()}" if email else "", f"phone:{phone}" if phone else "") if key]
+        found = {person.pk: person for key in keys for person in self.people_by_contact.get(key, [])}
+        return [found[pk] for pk in sorted(found)]
+
     def _find_person(self, row: RowPreview) -> None:
         """Same person twice in the file, already registered, already in the portal, or new."""
         clean = row.values
@@ -626,14 +652,14 @@ class _Checker:
             return
         if not keys:
             return
-        people = list(services.person_matches(email=clean["email"], phone=clean["phone"]).order_by("pk"))
+        people = self._matches(clean["email"], clean["phone"])
         registered = [person for person in people if person.pk in self.registered]
         if registered:
             person = registered[0]
             row.action, row.person_id, row.person_name = DUPLICATE, person.pk, person.full_name
             row.note = _("%(person)s is already registered for this event.") % {"person": person.full_name}
             return
-        visible = selectors.people_visible_to(self.user, people)
+        visible = self.visible_people
         if len(people) > 1:
             names = ", ".join(f"{person.full_name} (#{person.pk})" if person.pk in visible else _("a person at another organiser's event") for person in people)
             key = "email" if clean["email"] else "phone"
@@ -685,6 +711,7 @@ def preview(event: Event, uploaded_file, *, user=None) -> ImportPreview:
         return result
     checker = _Checker(event, sheet, positions, user)
     result.rows = [checker.check(number, values) for number, values in rows]
+    checker.find_people(result.rows)
     return result
 
 

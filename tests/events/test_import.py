@@ -402,9 +402,9 @@ def test_match_from_another_organisers_event_is_linked_without_revealing_who_it_
     PersonFactory(full_name="Đỗ Minh Châu", email="chau@example.org")
     PersonFactory(full_name="Lê Văn Hải", phone="0988777666")
 
-    result = importing.preview(
-        event, upload([person_row(full_name="Phương B.", email="phuong@example.org"), person_row(email="chau@example.org", phone="0988777666")]), user=organiser
-    )
+    file = upload([person_row(full_name="Phương B.", email="phuong@example.org"), person_row(email="chau@example.org", phone="0988777666")])
+    with translation.override("en"):
+        result = importing.preview(event, file, user=organiser)
 
     shown = json.dumps(result.to_dict(), ensure_ascii=False)
     for secret in ("Bùi Hồng Phương", "0912345678", "Đỗ Minh Châu", "Lê Văn Hải"):
@@ -432,3 +432,19 @@ def test_a_birth_date_in_the_future_is_an_error_in_its_cell(event):
     assert [(error.column, error.row) for error in row.errors] == [
         (importing.get_column_letter(importing.COLUMNS.index(importing.COLUMNS_BY_KEY["age_band"]) + 1), 2)
     ]
+
+
+def test_preview_queries_do_not_grow_with_the_rows(event, organiser, django_assert_max_num_queries):
+    def file_of(count):
+        for number in range(count):
+            PersonFactory(full_name=f"Người {number}", email=f"known{count}-{number}@example.org")
+        return upload(
+            [person_row(full_name=f"Người {n}", email=f"known{count}-{n}@example.org" if n % 2 else f"new{count}-{n}@example.org") for n in range(count)]
+        )
+
+    small, large = file_of(3), file_of(40)
+    with django_assert_max_num_queries(20) as few:
+        importing.preview(event, small, user=organiser)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        result = importing.preview(event, large, user=organiser)
+    assert (result.new, result.matched) == (20, 20)
