@@ -151,6 +151,11 @@ def activity_update(*, activity: Activity, user, reason: str, **changes) -> Acti
     current = {name: m2m.get(name, list(getattr(activity, name).all())) for name in ("partner_agencies", "supporting_partners", "provinces")}
     dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")}
     validate_activity_relations(lead_agency=activity.lead_agency, **dates, **current)
+    if "delivery_plans" in m2m:
+        dropped = activity.budget_lines.exclude(delivery_plan__in=m2m["delivery_plans"]).values_list("delivery_plan__year", flat=True).distinct()
+        if dropped:
+            years = ", ".join(str(year) for year in sorted(dropped))
+            raise ValidationError({"delivery_plans": _("The activity still has budget lines for %(years)s: remove or move them first.") % {"years": years}})
     return _save(activity, user=user, reason=reason, m2m=m2m)
 
 

@@ -10,6 +10,7 @@ from planning import services
 from planning.models import Activity, BudgetLine, FundingSource, IndicatorPeriod, Measure
 from tests.factories import (
     ActivityFactory,
+    BudgetLineFactory,
     DeliveryPlanFactory,
     IndicatorFactory,
     OrganisationFactory,
@@ -532,3 +533,18 @@ def test_focal_point_cannot_publish_a_delivery_plan():
 
     with pytest.raises(PermissionDenied):
         services.delivery_plan_publish(delivery_plan=delivery_plan, user=focal_point(OrganisationFactory(code="mps")))
+
+
+def test_activity_update_refuses_to_drop_a_year_that_still_has_budget_lines():
+    line = BudgetLineFactory()
+    activity = line.activity
+    other_year = DeliveryPlanFactory(plan=activity.plan, year=line.delivery_plan.year + 1)
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=None, reason="Moved to next year", delivery_plans=[other_year])
+
+    assert list(error.value.message_dict) == ["delivery_plans"]
+    assert str(line.delivery_plan.year) in error.value.message_dict["delivery_plans"][0]
+    assert list(activity.delivery_plans.all()) == [line.delivery_plan]
+    services.activity_update(activity=activity, user=None, reason="Both years", delivery_plans=[line.delivery_plan, other_year])
+    assert activity.delivery_plans.count() == 2
