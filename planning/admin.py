@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -272,12 +273,32 @@ class SubTaskAdmin(PlanModelAdmin):
     list_select_related = ["task_group"]
 
 
-def workflow_action(service, description, reason=""):
-    """An admin action that moves each selected delivery plan one step through `service`."""
+class WorkflowReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for this change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Kept in the history with your name and the time."))  # fmt: skip
+
+    def __init__(self, *args, required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+def workflow_action(service, description, *, reason_required=False):
+    """An admin action that moves each selected delivery plan one step through `service`.
+
+    It first shows the selected plans and asks why (a reason is required to return a plan to draft);
+    the step is taken only when that page is confirmed.
+    """
 
     def action(modeladmin, request, queryset):
+        form = WorkflowReasonForm(request.POST if "apply" in request.POST else None, required=reason_required)
+        if not form.is_bound or not form.is_valid():
+            context = {
+                **modeladmin.admin_site.each_context(request), "title": description, "opts": modeladmin.model._meta, "form": form,
+                "delivery_plans": queryset, "action": action.__name__, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }  # fmt: skip
+            return TemplateResponse(request, "admin/planning/deliveryplan/workflow_confirm.html", context)
         for delivery_plan in queryset:
-            extra = {"reason": str(reason)} if reason else {}
+            extra = {"reason": form.cleaned_data["reason"]} if form.cleaned_data["reason"] else {}
             if service is services.delivery_plan_approve:
                 extra.update(approval_number=delivery_plan.approval_number, approval_date=delivery_plan.approval_date)
             try:
@@ -290,6 +311,7 @@ def workflow_action(service, description, reason=""):
                 modeladmin.message_user(
                     request, _("%(plan)s: %(status)s.") % {"plan": delivery_plan, "status": delivery_plan.get_status_display()}, messages.SUCCESS
                 )
+        return None
 
     action.__name__ = service.__name__
     return admin.action(description=description, permissions=["change"])(action)
@@ -307,7 +329,7 @@ class DeliveryPlanAdmin(BudgetColumnsMixin, PlanModelAdmin):
         workflow_action(services.delivery_plan_submit, _("Submit for approval")),
         workflow_action(services.delivery_plan_approve, _("Approve (with the approval number and date typed on the plan)")),
         workflow_action(services.delivery_plan_publish, _("Publish")),
-        workflow_action(services.delivery_plan_return_to_draft, _("Return to draft"), reason=_("Returned to draft by a coordinator")),
+        workflow_action(services.delivery_plan_return_to_draft, _("Return to draft"), reason_required=True),
     ]
 
 

@@ -357,9 +357,40 @@ def test_user_admin_is_not_open_to_focal_points(demo_data, client):
     assert User.objects.filter(username="focal.mps").exists()
 
 
-def run_action(client, action, delivery_plan):
+def run_action(client, action, delivery_plan, reason="Agreed at the coordination meeting"):
+    """Choose the action, then confirm it on the page that asks why."""
     url = reverse("admin:planning_deliveryplan_changelist")
-    return client.post(url, {"action": action, "_selected_action": [delivery_plan.pk]}, follow=True)
+    data = {"action": action, "_selected_action": [delivery_plan.pk]}
+    confirmation = client.post(url, data)
+    assert confirmation.status_code == 200
+    assert confirmation.context["form"].fields["reason"]
+    return client.post(url, {**data, "apply": "1", "reason": reason}, follow=True)
+
+
+def test_a_workflow_action_asks_why_before_it_moves_anything(client):
+    client.force_login(coordinator())
+    delivery_plan = DeliveryPlanFactory()
+
+    page = client.post(reverse("admin:planning_deliveryplan_changelist"), {"action": "delivery_plan_submit", "_selected_action": [delivery_plan.pk]})
+
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "draft"
+    assert 'name="reason"' in page.content.decode()
+
+
+def test_returning_a_delivery_plan_to_draft_needs_a_reason_and_keeps_it(client):
+    client.force_login(coordinator())
+    delivery_plan = DeliveryPlanFactory(status="submitted")
+
+    refused = run_action(client, "delivery_plan_return_to_draft", delivery_plan, reason="")
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "submitted"
+    assert "reason" in refused.context["form"].errors
+
+    run_action(client, "delivery_plan_return_to_draft", delivery_plan, reason="Budget table incomplete")
+    delivery_plan.refresh_from_db()
+    assert delivery_plan.status == "draft"
+    assert delivery_plan.history.first().history_change_reason == "Budget table incomplete"
 
 
 def test_coordinator_moves_a_delivery_plan_through_the_admin_actions(client):
