@@ -110,33 +110,31 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.user = user
-        self.match = None
-        self.match_name = None  # shown only when the user may see who the match is
+        self.match = None  # someone with this e-mail or phone whom the user has met at their own events
+        self.match_name = None
+        self.unknown_match = False  # someone with this e-mail or phone only another organiser has met
         self.fields["province"].queryset = Province.objects.valid_between(event.start_date, event.end_date).order_by("name_vi")
         self.helper = helper(_("Register"))
 
     def clean(self):
-        from .selectors import people_visible_to
-        from .services import person_matches
+        from .selectors import matching_people, people_visible_to
 
         cleaned = super().clean()
         if not cleaned.get("organisation") and not cleaned.get("organisation_name"):
             self.add_error("organisation_name", _("Choose an organisation or write its name."))
-        matches = person_matches(email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
-        self.match = matches.first()
+        matches = matching_people(email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
+        visible = people_visible_to(self.user, matches)
+        known = [person for person in matches if person.pk in visible]
+        # Someone only another organiser has met is never revealed, nor linked to: the new record
+        # stands apart until a coordinator merges the two (events:people-duplicates).
+        self.unknown_match = bool(matches) and not known
+        self.match = known[0] if known else None
+        self.match_name = self.match.full_name if self.match else None
         if self.match is not None:
-            if self.match.pk in people_visible_to(self.user, [self.match]):
-                self.match_name = self.match.full_name
             if self.event.participations.filter(person=self.match).exists():
                 self.add_error("email", _("%(name)s is already registered for this event.") % {"name": self.match_name})
             elif not cleaned.get("same_person"):
-                if self.match_name:
-                    message = _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.")
-                else:
-                    message = _(
-                        "Someone registered at another organiser's event has this e-mail or phone. "
-                        "Tick the box if it is the same person (they are then counted once), or correct the contact."
-                    )
+                message = _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.")
                 self.add_error("same_person", message % {"name": self.match_name})
         return cleaned
 

@@ -29,8 +29,6 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -40,7 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from planning.models import Organisation, OrganisationType, Province
 
 from . import exports, selectors, services
-from .models import AgeBand, Event, Feedback, Participation, Person, Role, Sector, Sex
+from .models import AgeBand, Event, Feedback, Participation, Person, Role, Sector, Sex, contact_keys, normalise_phone
 
 SHEET = "Participants"
 GUIDE_SHEET = "Hướng dẫn (Guide)"
@@ -319,7 +317,7 @@ def _phone(value) -> tuple[str, str | None]:
         return "", None
     if re.search(r"[^\d\s+\-.()/]", raw):
         return "", _("A phone number has only digits (and +, spaces, dots or dashes).")
-    digits = services.normalise_phone(raw)
+    digits = normalise_phone(raw)
     if len(digits) == 9 and not digits.startswith("0"):
         digits = "0" + digits
     if not 10 <= len(digits) <= 15:
@@ -618,31 +616,19 @@ class _Checker:
     def find_people(self, rows: list[RowPreview]) -> None:
         """Say of every row without errors who it is (see `_find_person`), with two queries for the whole file."""
         rows = [row for row in rows if row.action != ERROR]
-        emails = {row.values["email"].lower() for row in rows if row.values["email"]}
-        phones = {row.values["phone"] for row in rows if row.values["phone"]}
-        people = list(
-            Person.objects.filter(anonymised_on__isnull=True).annotate(email_key=Lower("email"))
-            .filter(Q(email_key__in=emails) | Q(phone__in=phones)).order_by("pk")
-        )  # fmt: skip
-        for person in people:
-            if person.email:
-                self.people_by_contact.setdefault(f"email:{person.email_key}", []).append(person)
-            if person.phone:
-                self.people_by_contact.setdefault(f"phone:{person.phone}", []).append(person)
-        self.visible_people = selectors.people_visible_to(self.user, people)
+        self.people_by_contact = selectors.people_by_contact(key for row in rows for key in contact_keys(email=row.values["email"], phone=row.values["phone"]))
+        self.visible_people = selectors.people_visible_to(self.user, {person for people in self.people_by_contact.values() for person in people})
         for row in rows:
             self._find_person(row)
 
-    def _matches(self, email: str, phone: str) -> list[Person]:
-        """People already in the portal with this e-mail (any case) or phone, oldest record first."""
-        keys = [key for key in (f"email:{email.lower()}" if email else "", f"phone:{phone}" if phone else "") if key]
-        found = {person.pk: person for key in keys for person in self.people_by_contact.get(key, [])}
-        return [found[pk] for pk in sorted(found)]
-
     def _find_person(self, row: RowPreview) -> None:
-        """Same person twice in the file, already registered, already in the portal, or new."""
+        """Same person twice in the file, already registered, someone the user has met, or new.
+
+        Someone only another organiser has met is neither named nor linked: the row adds a new
+        record, which a coordinator can merge with theirs (events:people-duplicates).
+        """
         clean = row.values
-        keys = [key for key in (f"email:{clean['email'].casefold()}" if clean["email"] else "", f"phone:{clean['phone']}" if clean["phone"] else "") if key]
+        keys = contact_keys(email=clean["email"], phone=clean["phone"])
         earlier = next((self.seen[key] for key in keys if key in self.seen), None)
         for key in keys:
             self.seen.setdefault(key, row.row)
@@ -650,18 +636,17 @@ class _Checker:
             row.action, row.duplicate_of_row = DUPLICATE, earlier
             row.note = _("Same person as row %(row)s.") % {"row": earlier}
             return
-        if not keys:
-            return
-        people = self._matches(clean["email"], clean["phone"])
+        found = {person.pk: person for key in keys for person in self.people_by_contact.get(key, [])}
+        people = [found[pk] for pk in sorted(found)]
         registered = [person for person in people if person.pk in self.registered]
         if registered:
             person = registered[0]
             row.action, row.person_id, row.person_name = DUPLICATE, person.pk, person.full_name
             row.note = _("%(person)s is already registered for this event.") % {"person": person.full_name}
             return
-        visible = self.visible_people
-        if len(people) > 1:
-            names = ", ".join(f"{person.full_name} (#{person.pk})" if person.pk in visible else _("a person at another organiser's event") for person in people)
+        known = [person for person in people if person.pk in self.visible_people]
+        if len(known) > 1:
+            names = ", ".join(f"{person.full_name} (#{person.pk})" for person in known)
             key = "email" if clean["email"] else "phone"
             row.errors.append(
                 CellError(
@@ -671,21 +656,19 @@ class _Checker:
             )  # fmt: skip
             row.action = ERROR
             return
-        if people:
-            person = people[0]
+        if known:
+            person = known[0]
             if person.pk in self.seen_people:
                 earlier = self.seen_people[person.pk]
                 row.action, row.duplicate_of_row, row.person_id, row.person_name = DUPLICATE, earlier, person.pk, person.full_name
                 row.note = _("Same person as row %(row)s.") % {"row": earlier}
                 return
             self.seen_people[person.pk] = row.row
-            if person.pk in visible:
-                row.action, row.person_id, row.person_name = MATCH, person.pk, person.full_name
-                contact = " · ".join(value for value in (person.email, person.phone) if value)
-                row.note = _("Already in the portal: %(person)s (%(contact)s).") % {"person": person.full_name, "contact": contact}
-            else:
-                row.action, row.person_id, row.person_name = MATCH, person.pk, clean["full_name"]
-                row.note = _("Already in the portal with this e-mail or phone, from another organiser's event: counted as the same person.")
+            row.action, row.person_id, row.person_name = MATCH, person.pk, person.full_name
+            contact = " · ".join(value for value in (person.email, person.phone) if value)
+            row.note = _("Already in the portal: %(person)s (%(contact)s).") % {"person": person.full_name, "contact": contact}
+        elif people:
+            row.note = _("Someone at another organiser's event has this e-mail or phone: added as a new record, which a coordinator can merge with theirs.")
 
 
 # The three entry points ----------------------------------------------------------------------------

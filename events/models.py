@@ -4,6 +4,7 @@ Personal data (people and their participations) is read only through events.sele
 scope it to the event's organisers and coordinators; anything public is an aggregate.
 """
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -234,6 +235,20 @@ class Session(models.Model):
             raise ValidationError({"day": _("The day must be one of the event's days.")})
 
 
+def normalise_phone(phone: str) -> str:
+    """Digits only, a leading +84 read as 0: '+84 912 345 678' and '0912345678' are the same phone."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("84") and (phone or "").strip().startswith("+"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def contact_keys(*, email: str = "", phone: str = "") -> list[str]:
+    """How one human is recognised across events and files: an e-mail in any case, a phone however written."""
+    email, phone = (email or "").strip().lower(), normalise_phone(phone)
+    return [key for key in (f"email:{email}" if email else "", f"phone:{phone}" if phone else "") if key]
+
+
 def search_key(text: str) -> str:
     """A name as typed on a phone: lower case, without diacritics ('Đặng Thị Hồng' -> 'dang thi hong')."""
     decomposed = unicodedata.normalize("NFD", (text or "").replace("Đ", "D").replace("đ", "d"))
@@ -271,6 +286,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = search_key(self.full_name)
+        self.phone = normalise_phone(self.phone)  # one way of writing a phone, so that matching finds it
         if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 from planning import roles
 from planning.models import Province, ProvinceSuccession
 
-from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex
+from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex, contact_keys
 
 SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
 SMALL = f"< {SMALL_GROUP}"
@@ -70,32 +70,57 @@ def people_for_merge(ids) -> dict[int, Person]:
     return {person.pk: person for person in people}
 
 
-def possible_duplicates(limit: int = 200) -> list[list[Person]]:
-    """Groups of people who share an e-mail (any case) or a phone: for a coordinator to merge or leave.
+def people_by_contact(keys) -> dict[str, list[Person]]:
+    """People still named in the portal who have any of these contact keys (models.contact_keys), by key, oldest first."""
+    keys = set(keys)
+    emails = [key.removeprefix("email:") for key in keys if key.startswith("email:")]
+    phones = [key.removeprefix("phone:") for key in keys if key.startswith("phone:")]
+    found: dict[str, list[Person]] = {}
+    if not keys:
+        return found
+    people = Person.objects.filter(anonymised_on__isnull=True).annotate(email_key=Lower("email"))
+    for person in people.filter(Q(email_key__in=emails) | Q(phone__in=phones)).order_by("pk"):
+        for key in contact_keys(email=person.email, phone=person.phone):
+            if key in keys:
+                found.setdefault(key, []).append(person)
+    return found
 
-    Each group lists its people oldest record first, with their events; anonymised people are left out.
-    """
+
+def matching_people(*, email: str = "", phone: str = "") -> list[Person]:
+    """People who may be the same human as someone with this e-mail or phone, oldest record first."""
+    found = {person.pk: person for people in people_by_contact(contact_keys(email=email, phone=phone)).values() for person in people}
+    return [found[pk] for pk in sorted(found)]
+
+
+def possible_duplicates(limit: int = 200) -> list[list[Person]]:
+    """Groups of people linked by a shared e-mail (any case) or phone, directly or through one another:
+    for a coordinator to merge or leave apart. Oldest record first; anonymised people are left out."""
     people = Person.objects.filter(anonymised_on__isnull=True)
     shared_emails = people.exclude(email="").annotate(key=Lower("email")).values("key").annotate(n=Count("pk")).filter(n__gt=1).values("key")
     shared_phones = people.exclude(phone="").values("phone").annotate(n=Count("pk")).filter(n__gt=1).values("phone")
-    candidates = (
+    candidates = list(
         people.annotate(email_key=Lower("email"))
         .filter(Q(email_key__in=shared_emails) | Q(phone__in=shared_phones))
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("event").order_by("event__start_date")))
         .order_by("pk")
     )
-    by_contact: dict[str, list[Person]] = {}  # each shared e-mail and phone -> its group
-    groups: list[list[Person]] = []
-    for person in candidates[: limit * 5]:
-        keys = [key for key in (f"email:{person.email_key}" if person.email else "", f"phone:{person.phone}" if person.phone else "") if key]
-        group = next((by_contact[key] for key in keys if key in by_contact), None)
-        if group is None:
-            group = []
-            groups.append(group)
-        group.append(person)
-        for key in keys:
-            by_contact.setdefault(key, group)
-    return [group for group in groups if len(group) > 1][:limit]
+    parent = {person.pk: person.pk for person in candidates}  # union-find over people sharing a contact
+
+    def root(pk):
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    first_with: dict[str, int] = {}
+    for person in candidates:
+        for key in contact_keys(email=person.email, phone=person.phone):
+            other = first_with.setdefault(key, person.pk)
+            parent[root(person.pk)] = root(other)
+    groups: dict[int, list[Person]] = {}
+    for person in candidates:
+        groups.setdefault(root(person.pk), []).append(person)
+    return [group for group in groups.values() if len(group) > 1][:limit]
 
 
 def event_participants(event: Event) -> QuerySet:

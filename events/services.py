@@ -2,7 +2,6 @@
 are computed from attendance up to date."""
 
 import datetime
-import re
 import threading
 from collections.abc import Iterable
 
@@ -18,25 +17,6 @@ from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod,
 
 from . import selectors
 from .models import Attendance, Event, Feedback, IndicatorRule, Participation, Person, Role, Session
-
-
-def normalise_phone(phone: str) -> str:
-    """Digits only, a leading +84 read as 0: '+84 912 345 678' and '0912345678' are the same phone."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("84") and (phone or "").strip().startswith("+"):
-        digits = "0" + digits[2:]
-    return digits
-
-
-def person_matches(*, email: str = "", phone: str = "") -> QuerySet:
-    """People who may be the same human: same e-mail (any case) or same phone."""
-    conditions = Q(pk__in=[])
-    if email:
-        conditions |= Q(email__iexact=email.strip())
-    phone = normalise_phone(phone)
-    if phone:
-        conditions |= Q(phone=phone)
-    return Person.objects.filter(conditions).filter(anonymised_on__isnull=True)
 
 
 def check_manages(user, event: Event) -> None:
@@ -103,7 +83,6 @@ def participant_register(*, event: Event, user, person: Person | None = None, pe
     check_manages(user, event)
     if person is None:
         person_fields = dict(person_fields or {})
-        person_fields["phone"] = normalise_phone(person_fields.get("phone", ""))
         person = Person(**person_fields)
         person.full_clean()
         person.save()

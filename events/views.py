@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
@@ -24,6 +24,10 @@ from planning import roles
 from . import exports, importing, selectors, services
 from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
 from .models import Event, Participation, RegistrationStatus, search_key
+
+UNKNOWN_MATCH_NOTE = gettext_lazy(
+    "Someone registered at another organiser's event has the same e-mail or phone: this is a new record, which a coordinator can merge with theirs if they are one person."
+)
 
 
 def managed_event(request, pk) -> Event:
@@ -160,6 +164,8 @@ def participant_create(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["full_name"]})
+            if form.unknown_match:
+                messages.info(request, UNKNOWN_MATCH_NOTE)
             return redirect("events:participant-create" if "another" in request.POST else "events:participant-list", pk=event.pk)
     return render(request, "events/participant_form.html", {"event": event, "form": form})
 

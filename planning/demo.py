@@ -131,7 +131,6 @@ def month(text: str) -> datetime.date:
 
 
 @transaction.atomic
-@transaction.atomic
 def load_missing_reference_data(names=REFERENCE_FIXTURES) -> int:
     """Add the fixtures' rows whose natural keys are not in the database yet; return how many.
 

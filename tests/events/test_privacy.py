@@ -110,7 +110,7 @@ def test_merging_people_is_deliberate_and_keeps_their_events():
     keep, duplicate = PersonFactory(email="hong@example.org"), PersonFactory(email="", phone="0912345678")
     ParticipationFactory(event=first, person=keep)
     ParticipationFactory(event=second, person=duplicate)
-    assert list(services.person_matches(phone="+84 912 345 678")) == [duplicate]
+    assert selectors.matching_people(phone="+84 912 345 678") == [duplicate]
 
     services.person_merge(keep=keep, duplicate=duplicate, user=coordinator())
 
@@ -129,18 +129,21 @@ def test_organisers_cannot_browse_people_in_the_admin(two_events, client):
     assert client.get(reverse("admin:events_person_changelist")).status_code == 200
 
 
-def test_registering_a_contact_known_from_another_organisers_event_does_not_reveal_the_name(two_events, client):
+def test_registering_a_contact_known_from_another_organisers_event_neither_reveals_nor_links_the_person(two_events, client):
     own, other, alice, _bob = two_events
     ParticipationFactory(event=other, person=PersonFactory(full_name="Bùi Hồng Phương", email="phuong@example.org"))
     client.force_login(alice)
     data = {"full_name": "P. Bùi", "sex": "female", "email": "phuong@example.org", "organisation_name": "Báo Phụ nữ", "sector": "media", "role": "participant"}
 
-    response = client.post(reverse("events:participant-create", args=[own.pk]), data)
+    response = client.post(reverse("events:participant-create", args=[own.pk]), data, follow=True)
 
-    assert response.status_code == 200
-    assert "Bùi Hồng Phương" not in response.content.decode()
-    assert "same_person" in response.context["form"].errors
-    assert not own.participations.exists()
+    page = response.content.decode()
+    assert "Bùi Hồng Phương" not in page
+    assert "P. Bùi" in page
+    registered = own.participations.get().person
+    assert registered.full_name == "P. Bùi"
+    assert registered.pk != other.participations.get().person.pk  # a new record, for a coordinator to merge
+    assert [[person.full_name for person in group] for group in selectors.possible_duplicates()] == [["Bùi Hồng Phương", "P. Bùi"]]
 
 
 def test_a_merge_refuses_organisers_who_do_not_run_every_event_of_both_records(two_events):
@@ -188,3 +191,12 @@ def test_organisers_cannot_open_the_duplicates_or_merge_pages(two_events, client
     assert client.get(reverse("events:people-duplicates")).status_code == 403
     assert client.post(reverse("events:person-merge"), {"keep": keep.pk, "duplicate": duplicate.pk}).status_code == 403
     assert Person.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_possible_duplicates_join_people_linked_through_one_another():
+    a = PersonFactory(full_name="A", email="lan@example.org", phone="")
+    b = PersonFactory(full_name="B", email="", phone="0912000111")
+    c = PersonFactory(full_name="C", email="LAN@example.org", phone="+84 912 000 111")
+    PersonFactory(full_name="D", email="other@example.org", phone="0988000000")
+
+    assert [[person.pk for person in group] for group in selectors.possible_duplicates()] == [[a.pk, b.pk, c.pk]]

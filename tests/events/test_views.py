@@ -81,6 +81,7 @@ def test_event_form_shows_errors_beside_the_fields(organiser, client, reference_
 
 def test_registering_someone_who_may_already_exist_asks_first(event, organiser, client):
     existing = PersonFactory(full_name="Nguyễn Thị Hồng", email="hong@example.org")
+    ParticipationFactory(person=existing, event=EventFactory(managers=[organiser]))  # met at another of their events
     client.force_login(organiser)
     url = reverse("events:participant-create", args=[event.pk])
     data = {
@@ -94,11 +95,12 @@ def test_registering_someone_who_may_already_exist_asks_first(event, organiser, 
     response = client.post(url, data)
     assert response.status_code == 200
     assert "same_person" in response.context["form"].errors
-    assert not Participation.objects.exists()
+    assert "Nguyễn Thị Hồng" in response.content.decode()
+    assert not event.participations.exists()
 
     response = client.post(url, {**data, "same_person": "on"})
     assert response.status_code == 302
-    assert Participation.objects.get().person == existing
+    assert event.participations.get().person == existing
     assert Person.objects.count() == 1
 
 
