@@ -550,12 +550,18 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
             field.label_from_instance = lambda group: str(roles.GROUP_LABELS.get(group.name, group.name))  # in the reader's language
         return field
 
+    @staticmethod
+    def beyond_the_portals_roles(user) -> bool:
+        """An account with powers a coordinator cannot give: superuser, its own permissions, or another group."""
+        return user.is_superuser or user.user_permissions.exists() or user.groups.exclude(name__in=roles.GROUP_LABELS).exists()
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # Changing such an account (or its password) would let a coordinator act with powers they do not have.
+        if obj is not None and not request.user.is_superuser and self.beyond_the_portals_roles(obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not request.user.is_superuser and self.beyond_the_portals_roles(obj):
             return False
         return super().has_delete_permission(request, obj)

@@ -523,6 +523,25 @@ def test_coordinator_cannot_change_a_superuser(demo_data, client):
     assert admin_user.username == "root" and admin_user.check_password("a-long-demo-password-2")
 
 
+@pytest.mark.parametrize("power", ["own permission", "other group"])
+def test_coordinator_cannot_take_over_an_account_with_powers_beyond_the_portals_roles(demo_data, client, power):
+    from django.contrib.auth.models import Permission
+
+    powerful = User.objects.create_user("ops", password="a-long-demo-password-3", is_staff=True)
+    if power == "own permission":
+        powerful.user_permissions.add(Permission.objects.get(codename="change_group"))
+    else:
+        powerful.groups.add(Group.objects.create(name="Site operators"))
+    client.login(username="coordinator", password="demo-password")
+
+    password = client.post(reverse("admin:auth_user_password_change", args=[powerful.pk]), {"password1": "x-y-z-123456", "password2": "x-y-z-123456"})
+    delete = client.post(reverse("admin:auth_user_delete", args=[powerful.pk]), {"post": "yes"})
+
+    assert (password.status_code, delete.status_code) == (403, 403)
+    powerful.refresh_from_db()
+    assert powerful.check_password("a-long-demo-password-3")
+
+
 def test_membership_user_autocomplete_answers_a_coordinator(demo_data, client):
     client.login(username="coordinator", password="demo-password")
 
