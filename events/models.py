@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from napwps.bilingual import TranslatedText
-from planning.models import Activity, Indicator, Objective, Organisation, OrganisationType, Province
+from planning.models import Activity, Indicator, Measure, Objective, Organisation, OrganisationType, Province
 
 
 class EventType(models.TextChoices):
@@ -429,5 +429,7 @@ class IndicatorRule(models.Model):
             errors["sectors"] = _("Unknown sectors.")
         if set(self.roles or []) - set(Role.values):
             errors["roles"] = _("Unknown roles.")
+        if self.indicator_id and self.indicator.measure != Measure.NUMBER:
+            errors["indicator"] = _("Only an indicator measured as a number of people can be counted from events.")
         if errors:
             raise ValidationError(errors)

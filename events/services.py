@@ -218,13 +218,20 @@ def indicators_recompute_on_commit(years: Iterable[int] | str = ALL_YEARS) -> No
     if pending is None:
         pending = _pending.years = set()
     pending.update([ALL_YEARS] if years == ALL_YEARS else years)
-    transaction.on_commit(_recompute_pending)
+    transaction.on_commit(_recompute_pending, robust=True)
 
 
 def _recompute_pending() -> None:
+    """Runs after the commit: the change itself is saved whatever happens here. A failure is logged
+    and its years stay pending, so the next committed change tries them again."""
     years, _pending.years = getattr(_pending, "years", None) or set(), set()
-    if years:
+    if not years:
+        return
+    try:
         indicators_recompute(years=None if ALL_YEARS in years else years)
+    except Exception:
+        _pending.years |= years
+        raise  # robust=True: Django logs it (django.db.backends.base) and the request goes on
 
 
 @transaction.atomic

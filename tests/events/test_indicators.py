@@ -139,3 +139,33 @@ def test_admin_shows_a_computed_actual_read_only(rule, client, committed):
     page = client.get(reverse("admin:planning_indicator_change", args=[rule.indicator.pk])).content.decode()
     assert 'name="periods-0-target_value"' in page
     assert 'name="periods-0-actual_value"' not in page
+
+
+def test_only_a_number_indicator_can_be_counted_from_events(reference_data, client):
+    from django.urls import reverse
+
+    from planning.models import Measure
+
+    percentage = IndicatorFactory(measure=Measure.PERCENTAGE)
+    client.force_login(coordinator())
+    response = client.post(reverse("admin:events_indicatorrule_add"), {"indicator": percentage.pk, "min_days": 1})
+    assert response.status_code == 200
+    assert "indicator" in response.context["adminform"].form.errors
+    assert not IndicatorRule.objects.exists()
+
+
+def test_a_failed_recomputation_keeps_the_change_and_is_tried_again_later(rule, committed, monkeypatch):
+    event = EventFactory(type=EventType.WORKSHOP)
+    real = services.indicator_recompute
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "indicator_recompute", broken)
+    attendance = committed(AttendanceFactory, participation=ParticipationFactory(event=event))  # logged, not raised
+    assert attendance.pk is not None
+    assert actual(rule)[0] is None
+
+    monkeypatch.setattr(services, "indicator_recompute", real)
+    committed(services.indicators_recompute_on_commit, [2030])  # any later change: the pending years come along
+    assert actual(rule)[0] == 1
