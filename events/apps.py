@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_migrate, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,12 +19,14 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from . import signals
-        from .models import Attendance, Event, IndicatorRule, Participation, Person
+        from .models import Attendance, Event, IndicatorRule, Participation, Person, Session
 
         post_migrate.connect(grant_coordinators, sender=self)
         for model, receiver in ((Attendance, signals.attendance_changed), (Participation, signals.attendance_changed), (Event, signals.event_changed)):
             post_save.connect(receiver, sender=model, dispatch_uid=f"recompute-{model.__name__}-save")
             post_delete.connect(receiver, sender=model, dispatch_uid=f"recompute-{model.__name__}-delete")
+        pre_delete.connect(signals.keep_the_day_of_session_attendance, sender=Session, dispatch_uid="session-attendance-delete")
+        pre_save.connect(signals.keep_the_day_of_session_attendance, sender=Session, dispatch_uid="session-attendance-move")
         post_init.connect(signals.remember_counted_year, sender=Event, dispatch_uid="recompute-event-year")
         m2m_changed.connect(signals.event_activities_changed, sender=Event.activities.through, dispatch_uid="recompute-event-activities")
         for sender in (Person, IndicatorRule):

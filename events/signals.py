@@ -3,6 +3,7 @@ it (pages, admin, import): attendance, participations, people, events and their 
 rules themselves. The work is done once per transaction, after it commits (services.indicators_recompute_on_commit)."""
 
 from . import services
+from .models import Attendance
 
 
 def _year_of_cached_event(instance):
@@ -48,3 +49,25 @@ def anything_changed(sender, **kwargs):
     if "action" in kwargs and kwargs["action"] not in ("post_add", "post_remove", "post_clear"):
         return
     services.indicators_recompute_on_commit()
+
+
+def keep_the_day_of_session_attendance(sender, instance, **kwargs):
+    """A session deleted, or moved to another day: whoever was checked in at it stays present that day.
+
+    pre_delete and pre_save of Session, so the agenda page and the admin behave alike.
+    """
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    if "update_fields" in kwargs:  # pre_save: only a change of day matters
+        old_day = type(instance).objects.filter(pk=instance.pk).values_list("day", flat=True).first()
+        if old_day is None or old_day == instance.day:
+            return
+    attended = Attendance.objects.filter(session=instance)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(participation_id=participation, day=day, checked_in_by_id=by)
+            for participation, day, by in attended.values_list("participation", "day", "checked_in_by")
+        ],
+        ignore_conflicts=True,  # already present that day
+    )
+    attended.delete()

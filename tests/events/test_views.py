@@ -309,3 +309,21 @@ def test_organiser_adds_a_colleague_to_the_events_staff_and_stays_on_it(event, o
     assert set(event.managers.all()) == {organiser, colleague}
     client.force_login(colleague)
     assert client.get(reverse("events:participant-list", args=[event.pk])).status_code == 200
+
+
+def test_deleting_or_moving_a_session_keeps_its_people_present_that_day(event, organiser):
+    from events import selectors, services
+    from tests.factories import SessionFactory
+
+    morning = SessionFactory(event=event, day=event.start_date)
+    afternoon = SessionFactory(event=event, day=event.start_date, start_time=datetime.time(14), end_time=datetime.time(16))
+    hoa, nam = ParticipationFactory(event=event), ParticipationFactory(event=event)
+    services.attendance_set(participation=hoa, day=event.start_date, session=morning, present=True, user=organiser)
+    services.attendance_set(participation=nam, day=event.start_date, session=afternoon, present=True, user=organiser)
+
+    services.agenda_save(event=event, user=organiser, sessions=[], deleted=[morning])
+    afternoon.day = event.days[1]
+    afternoon.save()
+
+    assert set(Attendance.objects.values_list("participation", "day", "session")) == {(hoa.pk, event.start_date, None), (nam.pk, event.start_date, None)}
+    assert {p.pk: p.days_present for p in selectors.event_participants(event)} == {hoa.pk: 1, nam.pk: 1}
