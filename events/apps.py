@@ -29,7 +29,10 @@ class EventsConfig(AppConfig):
         pre_save.connect(signals.keep_the_day_of_session_attendance, sender=Session, dispatch_uid="session-attendance-move")
         post_init.connect(signals.remember_counted_year, sender=Event, dispatch_uid="recompute-event-year")
         m2m_changed.connect(signals.event_activities_changed, sender=Event.activities.through, dispatch_uid="recompute-event-activities")
-        for sender in (Person, IndicatorRule):
+        # Rules select events by activity or objective, and write one actual per delivery plan.
+        from planning.models import Activity, DeliveryPlan, Output
+
+        for sender in (Person, IndicatorRule, Activity, Output, DeliveryPlan):
             post_save.connect(signals.anything_changed, sender=sender, dispatch_uid=f"recompute-{sender.__name__}-save")
             post_delete.connect(signals.anything_changed, sender=sender, dispatch_uid=f"recompute-{sender.__name__}-delete")
         for sender in (IndicatorRule.activities.through, IndicatorRule.objectives.through):

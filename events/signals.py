@@ -43,7 +43,7 @@ def event_activities_changed(sender, instance, action, **kwargs):
 
 
 def anything_changed(sender, **kwargs):
-    """People (sex), rules and their links: every year."""
+    """People (sex), rules and their links, where activities sit in the plan, delivery plans: every year."""
     if kwargs.get("raw"):
         return
     if "action" in kwargs and kwargs["action"] not in ("post_add", "post_remove", "post_clear"):

@@ -169,3 +169,21 @@ def test_a_failed_recomputation_keeps_the_change_and_is_tried_again_later(rule, 
     monkeypatch.setattr(services, "indicator_recompute", real)
     committed(services.indicators_recompute_on_commit, [2030])  # any later change: the pending years come along
     assert actual(rule)[0] == 1
+
+
+def test_moving_an_activity_to_another_objective_or_opening_a_year_updates_the_counts(rule, committed):
+    from tests.factories import OutputFactory
+
+    activity = ActivityFactory()
+    committed(rule.objectives.add, activity.output.objective)
+    event = EventFactory(start_date=datetime.date(2026, 3, 2), end_date=datetime.date(2026, 3, 2))
+    event.activities.add(activity)
+    committed(AttendanceFactory, participation=ParticipationFactory(event=event))
+    assert actual(rule, 2026)[0] is None  # no delivery plan for 2026 yet
+
+    committed(DeliveryPlan.objects.create, plan=rule.indicator.plan, year=2026)
+    assert actual(rule, 2026)[0] == 1
+
+    activity.output = OutputFactory(objective__plan=activity.plan)
+    committed(activity.save)
+    assert actual(rule, 2026)[0] == 0
