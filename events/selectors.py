@@ -12,7 +12,7 @@ by role counts them, each person once under the role of their latest participati
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
@@ -299,11 +299,6 @@ class AttendanceSummary:
     def rate(self) -> Decimal | None:
         return percent(self.present, self.expected)
 
-    @property
-    def registered(self) -> int:
-        """People registered across the events (each event's, added up)."""
-        return sum({day.event.pk: day.expected for day in self.days}.values())
-
 
 def attendance_across(events: Iterable[Event]) -> AttendanceSummary:
     return AttendanceSummary(days=attendance_by_event_day(events))
@@ -473,6 +468,11 @@ class PublicFigures:
     satisfaction: PublicSatisfaction
 
 
+def safe_rate(present: int, expected: int, rate):
+    """A rate only when neither those present nor those absent are a group under five (nor fewer than five expected)."""
+    return rate if expected >= SMALL_GROUP and not (is_small(present) or is_small(expected - present)) else None
+
+
 def enough(count: int, value):
     """`value` if at least five people contributed to it, else None."""
     return value if count >= SMALL_GROUP else None
@@ -490,13 +490,20 @@ def public_event_figures(events: QuerySet) -> PublicFigures:
     attendance = attendance_across(events)
     knowledge, feedback = figures.knowledge, figures.satisfaction
     improved_share = knowledge.improved_share if not (is_small(knowledge.improved) or is_small(knowledge.pairs - knowledge.improved)) else None
+    people, everyone = figures.people.public(), figures.everyone.public()
+    if is_small(figures.everyone.total - figures.people.total):
+        # Both totals shown would give away the few who came as speakers, facilitators or organisers.
+        everyone = replace(everyone, total=HIDDEN)
     return PublicFigures(
         events=figures.events,
-        people=suppress(figures.people.total),
-        everyone=suppress(figures.everyone.total),
-        breakdowns=breakdowns(figures.people.public(), figures.everyone.public()),
-        attendance=[PublicDay(event=row.event.code, title=str(row.event.title), day=row.day, rate=enough(row.expected, row.rate)) for row in attendance.days],
-        attendance_rate=enough(attendance.registered, attendance.rate),
+        people=people.total,
+        everyone=everyone.total,
+        breakdowns=breakdowns(people, everyone),
+        attendance=[
+            PublicDay(event=row.event.code, title=str(row.event.title), day=row.day, rate=safe_rate(row.present, row.expected, row.rate))
+            for row in attendance.days
+        ],
+        attendance_rate=safe_rate(attendance.present, attendance.expected, attendance.rate),
         knowledge=PublicKnowledge(
             pairs=suppress(knowledge.pairs), mean_gain=enough(knowledge.pairs, knowledge.mean_gain), improved_share=enough(knowledge.pairs, improved_share)
         ),

@@ -180,8 +180,28 @@ def test_public_breakdowns_are_suppressed_and_count_every_role():
         shown = {breakdown.dimension: breakdown for breakdown in selectors.public_event_figures(Event.objects.all()).breakdowns}
 
     assert dict(shown["role"].rows) == {"Participant": "x", "Speaker": "< 5"}
-    assert (shown["role"].total, shown["sex"].total) == (7, 6)
+    assert (shown["role"].total, shown["sex"].total) == ("x", 6)  # 7 beside 6 would give away the one speaker
     assert dict(shown["sex"].rows) == {"Female": 6}  # the speaker is not among the people trained
+    assert selectors.public_event_figures(Event.objects.all()).everyone == "x"
+
+
+def test_public_attendance_rates_hide_days_when_few_were_present_or_few_were_absent():
+    past = EventFactory(start_date=datetime.date(2025, 3, 1), end_date=datetime.date(2025, 3, 3))
+    people = [ParticipationFactory(event=past) for _ in range(12)]
+    for participation in people[:2]:  # day 1: 2 of 12 present
+        attend(participation, past.days[0])
+    for participation in people[:9]:  # day 2: 9 present, 3 absent
+        attend(participation, past.days[1])
+    for participation in people[:6]:  # day 3: 6 present, 6 absent
+        attend(participation, past.days[2])
+    upcoming = EventFactory(start_date=timezone.localdate() + datetime.timedelta(days=9), end_date=timezone.localdate() + datetime.timedelta(days=9))
+    for _ in range(10):
+        ParticipationFactory(event=upcoming)
+
+    figures = selectors.public_event_figures(Event.objects.all())
+
+    assert [day.rate for day in figures.attendance] == [None, None, Decimal("50.0"), None]
+    assert figures.attendance_rate == Decimal("47.2")  # 17 person-days of 36, the days to come left out
 
 
 def test_public_event_figures_hold_no_names_contacts_or_records():
