@@ -14,15 +14,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, UpdateView
 
 from napwps.exporting import pdf_response, xlsx_response
 from planning import roles
 
-from . import exports, importing, selectors, services
-from .forms import EventForm, FeedbackForm, FiguresFilterForm, ImportForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
+from . import exports, selectors, services
+from .forms import EventForm, FeedbackForm, FiguresFilterForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
 from .models import Event, Participation, RegistrationStatus, search_key
 
 UNKNOWN_MATCH_NOTE = gettext_lazy(
@@ -170,50 +169,6 @@ def participant_create(request, pk):
     return render(request, "events/participant_form.html", {"event": event, "form": form})
 
 
-IMPORT_SESSION_KEY = "events-import-{pk}"
-
-
-@login_required
-def participant_import(request, pk):
-    """Upload a workbook and see, row by row, what would happen. Nothing is saved here."""
-    event = managed_event(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        preview = importing.preview(event, form.cleaned_data["file"], user=request.user)
-        request.session[IMPORT_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
-    return render(request, "events/participant_import.html", {"event": event, "form": form, "preview": preview})
-
-
-@login_required
-@require_POST
-def participant_import_apply(request, pk):
-    event = managed_event(request, pk)
-    stored = request.session.get(IMPORT_SESSION_KEY.format(pk=event.pk))
-    if stored is None:
-        messages.error(request, _("Upload the file again: the preview has expired."))
-        return redirect("events:participant-import", pk=event.pk)
-    preview = importing.ImportPreview.from_dict(stored)
-    try:
-        result = importing.apply(event, preview, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("events:participant-import", pk=event.pk)
-    del request.session[IMPORT_SESSION_KEY.format(pk=event.pk)]
-    messages.success(
-        request,
-        _("%(registered)s people registered (%(created)s new, %(matched)s already known); %(skipped)s duplicate rows skipped.")
-        % {"registered": result.registered, "created": result.created, "matched": result.matched, "skipped": result.skipped},
-    )
-    return redirect("events:participant-list", pk=event.pk)
-
-
-@login_required
-def import_template(request, pk):
-    event = managed_event(request, pk)
-    return xlsx_response(f"{event.code}-participants-template.xlsx", importing.template_workbook())
-
-
 @login_required
 def participant_export(request, pk):
     event = managed_event(request, pk)
@@ -280,78 +235,6 @@ def scores_edit(request, pk):
         return redirect(event)
     rows = [(form, by_pk.get(form.initial.get("participation"))) for form in formset]
     return render(request, "events/scores_form.html", {"event": event, "formset": formset, "rows": rows})
-
-
-SCORES_SESSION_KEY = "events-scores-import-{pk}"
-FEEDBACK_SESSION_KEY = "events-feedback-import-{pk}"
-
-
-@login_required
-def scores_import(request, pk):
-    """Upload the participant list with its test scores filled in, and see what would change. Nothing is saved here."""
-    event = managed_event(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        preview = importing.scores_preview(event, form.cleaned_data["file"])
-        request.session[SCORES_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
-    return render(request, "events/scores_import.html", {"event": event, "form": form, "preview": preview})
-
-
-@login_required
-@require_POST
-def scores_import_apply(request, pk):
-    event = managed_event(request, pk)
-    stored = request.session.get(SCORES_SESSION_KEY.format(pk=event.pk))
-    if stored is None:
-        messages.error(request, _("Upload the file again: the preview has expired."))
-        return redirect("events:scores-import", pk=event.pk)
-    try:
-        updated = importing.scores_apply(event, importing.ScoresPreview.from_dict(stored), request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("events:scores-import", pk=event.pk)
-    del request.session[SCORES_SESSION_KEY.format(pk=event.pk)]
-    messages.success(
-        request, ngettext("Test scores of %(count)s participant updated.", "Test scores of %(count)s participants updated.", updated) % {"count": updated}
-    )
-    return redirect("events:scores-edit", pk=event.pk)
-
-
-@login_required
-def feedback_import(request, pk):
-    """Upload evaluation forms typed into the template, and see what would be recorded. Nothing is saved here."""
-    event = managed_event(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        preview = importing.feedback_preview(event, form.cleaned_data["file"])
-        request.session[FEEDBACK_SESSION_KEY.format(pk=event.pk)] = preview.to_dict()
-    return render(request, "events/feedback_import.html", {"event": event, "form": form, "preview": preview})
-
-
-@login_required
-@require_POST
-def feedback_import_apply(request, pk):
-    event = managed_event(request, pk)
-    stored = request.session.get(FEEDBACK_SESSION_KEY.format(pk=event.pk))
-    if stored is None:
-        messages.error(request, _("Upload the file again: the preview has expired."))
-        return redirect("events:feedback-import", pk=event.pk)
-    try:
-        created = importing.feedback_apply(event, importing.FeedbackPreview.from_dict(stored), request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("events:feedback-import", pk=event.pk)
-    del request.session[FEEDBACK_SESSION_KEY.format(pk=event.pk)]
-    messages.success(request, ngettext("%(count)s evaluation form recorded.", "%(count)s evaluation forms recorded.", created) % {"count": created})
-    return redirect("events:feedback-create", pk=event.pk)
-
-
-@login_required
-def feedback_template(request, pk):
-    event = managed_event(request, pk)
-    return xlsx_response(f"{event.code}-feedback-template.xlsx", importing.feedback_template())
 
 
 @login_required

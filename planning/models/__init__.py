@@ -1,5 +1,6 @@
 from .budgets import DISBURSED_STATUSES, SECURED_STATUSES, BudgetLine, FundingSource, FundingStatus
 from .fields import MonthField, month_end
+from .imports import PREVIEW_LIFETIME, ImportPreview
 from .indicators import (
     Aggregation,
     Direction,
@@ -41,6 +42,7 @@ from .reference import (
 
 __all__ = [
     "DISBURSED_STATUSES",
+    "PREVIEW_LIFETIME",
     "SECURED_STATUSES",
     "STATUS_COLOURS",
     "Activity",
@@ -56,6 +58,7 @@ __all__ = [
     "Frequency",
     "FundingSource",
     "FundingStatus",
+    "ImportPreview",
     "Indicator",
     "IndicatorPeriod",
     "MeansOfImplementation",
