@@ -14,7 +14,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.parsers import expat
 
 import openpyxl
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from .cells import text
 
 CHUNK = 64 * 1024
-MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 @dataclass(frozen=True)
@@ -173,36 +172,46 @@ class Workbook:
         return sheet
 
     def _check_sheet(self, name: str) -> int:
-        """Walk the sheet's XML once, element by element, and refuse it when it has too many cells,
-        a value beyond the last row or column read, or is not XML. Returns the cells visited."""
+        """Walk the sheet's XML once with expat (no tree is built) and refuse it when it has too many
+        cells, a value beyond the last row or column read, a DTD, or is not XML. Returns the cells visited."""
         path = self._paths.get(name)
         if path is None:
             return 0
         limits = self.limits
-        cells = 0
-        parser = XMLPullParser(events=("end",))
+        state = {"cells": 0, "cell": None}
+        too_many = _("The sheet “%(sheet)s” has more than %(cells)s cells, empty ones included: copy only the rows to import into a new workbook.") % {
+            "sheet": name, "cells": f"{limits.max_cells:,}".replace(",", "."),
+        }  # fmt: skip
+
+        def start(tag, attributes):
+            local = tag.rpartition("}")[2]
+            if local == "c":
+                state["cells"] += 1
+                if state["cells"] > limits.max_cells:
+                    raise SheetProblem(too_many)
+                state["cell"] = attributes.get("r", "")
+            elif local in ("v", "f", "is") and state["cell"] is not None:
+                self._check_position(name, state["cell"])
+                state["cell"] = None  # checked once
+
+        def end(tag):
+            if tag.rpartition("}")[2] == "c":
+                state["cell"] = None
+
+        def no_dtd(*args):
+            raise SheetProblem(_("The workbook could not be read: it may be damaged. Save it again as .xlsx and upload it again."))
+
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = no_dtd
         try:
             with self.zip.open(path) as stream:
                 while chunk := stream.read(CHUNK):
-                    parser.feed(chunk)
-                    for _event, element in parser.read_events():
-                        if element.tag != MAIN_NS + "c":
-                            if element.tag == MAIN_NS + "row":
-                                element.clear()
-                            continue
-                        cells += 1
-                        if cells > limits.max_cells:
-                            raise SheetProblem(
-                                _("The sheet “%(sheet)s” has more than %(cells)s cells, empty ones included: copy only the rows to import into a new workbook.")
-                                % {"sheet": name, "cells": f"{limits.max_cells:,}".replace(",", ".")}
-                            )
-                        if len(element):  # a value, a formula or inline text
-                            self._check_position(name, element.get("r", ""))
-                        element.clear()
-                parser.close()
-        except ParseError as exc:
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except expat.ExpatError as exc:
             raise SheetProblem(_("The workbook could not be read: it may be damaged. Save it again as .xlsx and upload it again.")) from exc
-        return cells
+        return state["cells"]
 
     def _check_position(self, name: str, reference: str) -> None:
         match = re.fullmatch(r"([A-Z]{1,3})(\d{1,7})", reference)

@@ -5,19 +5,22 @@ import datetime
 import io
 import json
 import unicodedata
+import zipfile
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl.utils import get_column_letter
 
 from events import importing
-from planning.importing import Preview
 from events.models import AgeBand, Participation, Person, Role, Sector, Sex
-from planning.models import Organisation, OrganisationType, Province
+from planning.importing import Preview
+from planning.importing import services as import_services
+from planning.models import PREVIEW_LIFETIME, ImportPreview, Organisation, OrganisationType, Province
 from tests.factories import EventFactory, ParticipationFactory, PersonFactory, UserFactory
 
 HEADERS = [column.header for column in importing.COLUMNS]
@@ -479,3 +482,199 @@ def test_preview_queries_do_not_grow_with_the_rows(event, organiser, django_asse
         result = preview(event, large, user=organiser)
     assert [bool(row.ref.get("person_id")) for row in result.rows].count(True) == 20
     assert result.counts["create"] == 40
+
+
+# Previews kept in the database, applied once ------------------------------------------------------
+
+
+def stored_preview(event, file, user):
+    return import_services.preview_create(importer=importing.ParticipantImporter(user=user, target=event), uploaded=file)[0]
+
+
+def apply_stored(event, stored, user) -> dict:
+    return import_services.preview_apply(importer=importing.ParticipantImporter(user=user, target=event), pk=stored.pk)
+
+
+def test_a_preview_is_a_database_row_with_the_files_name_hash_and_an_expiry(event, organiser):
+    file = upload([person_row(full_name="Lê Văn Tám")], name="danh-sach.xlsx")
+
+    stored = stored_preview(event, file, organiser)
+
+    stored.refresh_from_db()
+    assert (stored.uploader, stored.kind, stored.target_id, stored.file_name) == (organiser, "events.participants", event.pk, "danh-sach.xlsx")
+    assert len(stored.file_sha256) == 64
+    assert stored.expires - stored.created == PREVIEW_LIFETIME
+    assert stored.applied_at is None
+    assert Preview.from_dict(stored.data).rows[0].values["full_name"] == "Lê Văn Tám"
+    assert counts() == (0, 0)
+
+
+def test_applying_the_same_preview_twice_imports_once(event, organiser):
+    stored = stored_preview(event, upload([person_row(full_name="Lê Văn Tám"), person_row(full_name="Ngô Thị Chín")]), organiser)
+
+    assert apply_stored(event, stored, organiser)["create"] == 2
+    with translation.override("en"), pytest.raises(ValidationError, match="already imported"):
+        apply_stored(event, stored, organiser)
+
+    assert counts() == (2, 2)
+    stored.refresh_from_db()
+    assert stored.applied_at is not None
+    assert stored.data["rows"] == []  # names and contacts are not kept once applied
+
+
+def test_two_tabs_each_apply_their_own_file(event, organiser):
+    first = stored_preview(event, upload([person_row(full_name="Người Tab Một")]), organiser)
+    second = stored_preview(event, upload([person_row(full_name="Người Tab Hai"), person_row(full_name="Người Tab Ba")]), organiser)
+
+    apply_stored(event, second, organiser)
+    assert sorted(event.participations.values_list("person__full_name", flat=True)) == ["Người Tab Ba", "Người Tab Hai"]
+    apply_stored(event, first, organiser)
+    assert sorted(event.participations.values_list("person__full_name", flat=True)) == ["Người Tab Ba", "Người Tab Hai", "Người Tab Một"]
+
+
+def test_only_the_uploader_may_apply_a_preview_and_only_into_its_event(event, organiser, reference_data):
+    stored = stored_preview(event, upload([person_row()]), organiser)
+    colleague = UserFactory(username="colleague")
+    event.managers.add(colleague)
+    other_event = EventFactory(managers=[organiser])
+
+    with pytest.raises(ValidationError):
+        apply_stored(event, stored, colleague)
+    with pytest.raises(ValidationError):
+        apply_stored(other_event, stored, organiser)
+    with pytest.raises(ValidationError):
+        import_services.preview_apply(importer=importing.ScoresImporter(user=organiser, target=event), pk=stored.pk)
+    assert counts() == (0, 0)
+
+
+def test_an_expired_preview_is_refused_and_purged(event, organiser):
+    stored = stored_preview(event, upload([person_row()]), organiser)
+    ImportPreview.objects.filter(pk=stored.pk).update(expires=timezone.now() - datetime.timedelta(seconds=1))
+
+    with translation.override("en"), pytest.raises(ValidationError, match="expired"):
+        apply_stored(event, stored, organiser)
+    assert counts() == (0, 0)
+
+    assert ImportPreview.objects.purge_expired() == 1
+    assert not ImportPreview.objects.exists()
+
+
+def test_a_preview_with_errors_cannot_be_applied_and_stays_unapplied(event, organiser):
+    stored = stored_preview(event, upload([person_row(), person_row(sex="?")]), organiser)
+
+    with pytest.raises(ValidationError):
+        apply_stored(event, stored, organiser)
+    stored.refresh_from_db()
+    assert stored.has_errors and stored.applied_at is None
+    assert counts() == (0, 0)
+
+
+def test_a_failed_apply_leaves_the_preview_unapplied(event, organiser):
+    known = met(PersonFactory(full_name="Hoàng Thị Nga", email="nga@example.org"), organiser)
+    stored = stored_preview(event, upload([person_row(full_name="Người Mới"), person_row(email="nga@example.org")]), organiser)
+    ParticipationFactory(event=event, person=known)  # registered meanwhile: a clash
+
+    with pytest.raises(ValidationError):
+        apply_stored(event, stored, organiser)
+    stored.refresh_from_db()
+    assert stored.applied_at is None
+    assert not Person.objects.filter(full_name="Người Mới").exists()
+
+
+def test_the_same_file_imported_twice_registers_people_without_contacts_once(event, organiser):
+    rows = [
+        person_row(full_name="Nguyễn Thị Hương", organisation="MOFA"),
+        person_row(full_name="Trần Văn Nam", sex="Nam", organisation="Hội LHPN xã Tân Lập"),
+        person_row(full_name="Trần Văn Nam", sex="Nam", organisation="Công ty Bình Minh"),  # another man of the same name
+    ]
+    apply_stored(event, stored_preview(event, upload(rows), organiser), organiser)
+    assert counts() == (3, 3)
+
+    again = stored_preview(event, upload(rows), organiser)
+    preview_again = Preview.from_dict(again.data)
+
+    assert actions(preview_again) == ["unchanged", "unchanged", "unchanged"]
+    assert "already registered" in preview_again.rows[0].note or "đã đăng ký" in preview_again.rows[0].note
+    assert not preview_again.applicable
+    assert apply_stored(event, again, organiser)["create"] == 0
+    assert counts() == (3, 3)
+
+
+def test_the_same_name_typed_differently_is_still_the_same_person(event, organiser):
+    apply(event, preview(event, upload([person_row(full_name="Nguyễn Thị Hương", organisation="Hội LHPN xã Tân Lập")])), organiser)
+
+    decomposed = unicodedata.normalize("NFD", "NGUYỄN THỊ  HƯƠNG")
+    result = preview(event, upload([person_row(full_name=decomposed, organisation="hội lhpn xã tân lập")]))
+
+    assert actions(result) == ["unchanged"]
+
+
+def test_the_same_name_with_a_different_email_is_another_person(event, organiser):
+    apply(event, preview(event, upload([person_row(full_name="Nguyễn Thị Hương", email="huong1@example.org")])), organiser)
+
+    result = preview(event, upload([person_row(full_name="Nguyễn Thị Hương", email="huong2@example.org"), person_row(full_name="Nguyễn Thị Hương")]))
+
+    assert actions(result) == ["create", "unchanged"]
+
+
+def test_the_same_name_and_organisation_twice_in_one_file_without_contacts_is_registered_once(event):
+    result = preview(event, upload([person_row(full_name="Phạm Thị Hoa", organisation="MOFA"), person_row(full_name="Phạm Thị Hoa", organisation="MOFA")]))
+
+    assert actions(result) == ["create", "unchanged"]
+    assert result.rows[1].ref["duplicate_of_row"] == 2
+
+
+def test_washington_group_answers_are_imported_with_the_person(event, organiser):
+    result = preview(event, upload([person_row(full_name="Vũ Thị Lụa", wg_seeing="Rất khó khăn", wg_walking=1, wg_hearing="Some difficulty")]))
+
+    assert result.errors == []
+    apply(event, result, organiser)
+    person = Person.objects.get(full_name="Vũ Thị Lụa")
+    assert (person.wg_seeing, person.wg_hearing, person.wg_walking, person.wg_cognition) == (3, 2, 1, None)
+    assert person.has_disability is True
+
+
+# The page ------------------------------------------------------------------------------------------
+
+
+def test_the_page_previews_then_applies_the_preview_it_showed_once(event, organiser, client):
+    client.force_login(organiser)
+    url = reverse("events:participant-import", args=[event.pk])
+
+    page = client.post(url, {"file": upload([person_row(full_name="Đỗ Thị Hạnh")])})
+    stored = page.context["stored"]
+    assert f'name="preview" value="{stored.pk}"' in page.content.decode()
+    response = client.post(reverse("events:participant-import-apply", args=[event.pk]), {"preview": stored.pk})
+    assert response["Location"] == reverse("events:participant-list", args=[event.pk])
+    again = client.post(reverse("events:participant-import-apply", args=[event.pk]), {"preview": stored.pk})
+
+    assert again["Location"] == url
+    assert counts() == (1, 1)
+    for bad in ("", "not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        assert client.post(reverse("events:participant-import-apply", args=[event.pk]), {"preview": bad})["Location"] == url
+
+
+def test_a_bomb_workbook_gets_a_message_on_the_page_not_a_stuck_server(event, organiser, client):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Participants"
+    workbook.active.append(HEADERS)
+    content = io.BytesIO()
+    workbook.save(content)
+    rows = "".join(f'<row r="{number}">' + "<c/>" * 2000 + "</row>" for number in range(2, 302))  # 600 000 empty cells
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:XFD1048576"/><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content.getvalue())) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, sheet if member.filename == "xl/worksheets/sheet1.xml" else source.read(member))
+    client.force_login(organiser)
+
+    with translation.override("en"):
+        page = client.post(reverse("events:participant-import", args=[event.pk]), {"file": SimpleUploadedFile("bomb.xlsx", bomb.getvalue())})
+
+    assert page.status_code == 200
+    assert page.context["preview"].rows == []
+    assert "more than 400.000 cells" in page.content.decode()
+    assert 'name="preview"' not in page.content.decode()

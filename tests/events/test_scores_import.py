@@ -1,4 +1,4 @@
-"""events.importing: test scores come back in the participant list the portal exports, evaluation
+"""events.importing.ScoresImporter and FeedbackImporter: test scores come back in the participant list the portal exports, evaluation
 forms in their own template; all or nothing, every problem named by sheet, row and column."""
 
 import io
@@ -9,11 +9,13 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
 from events import exports, importing
 from events.models import Feedback, Participation
+from planning.importing import Preview
 from tests.factories import EventFactory, FeedbackFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +68,24 @@ def filled_in(event, scores: dict, *, extra_rows=(), language="vi") -> SimpleUpl
     return saved(workbook)
 
 
+def scores_preview(event, file, user=None) -> Preview:
+    return importing.ScoresImporter(user=user, target=event).preview(file)
+
+
+def scores_apply(event, result, user) -> int:
+    with transaction.atomic():
+        return importing.ScoresImporter(user=user, target=event).apply(result)["change"]
+
+
+def feedback_preview(event, file, user=None) -> Preview:
+    return importing.FeedbackImporter(user=user, target=event).preview(file)
+
+
+def feedback_apply(event, result, user) -> int:
+    with transaction.atomic():
+        return importing.FeedbackImporter(user=user, target=event).apply(result)["create"]
+
+
 def row_of(upload: SimpleUploadedFile, pk) -> int:
     sheet = openpyxl.load_workbook(io.BytesIO(upload.read())).worksheets[0]
     upload.seek(0)
@@ -93,12 +113,12 @@ def feedback_file(rows) -> SimpleUploadedFile:
 def test_participant_list_filled_in_with_scores_and_uploaded_back_sets_them(event, organiser):
     lan, minh = ParticipationFactory(event=event), ParticipationFactory(event=event)
 
-    result = importing.scores_preview(event, filled_in(event, {lan.pk: (45, 82.5), minh.pk: ("60", "91,25")}))
+    result = scores_preview(event, filled_in(event, {lan.pk: (45, 82.5), minh.pk: ("60", "91,25")}))
 
     assert result.errors == []
-    assert (result.updated, result.unchanged, result.error) == (2, 0, 0)
+    assert (result.counts["change"], result.counts["unchanged"], result.counts["error"]) == (2, 0, 0)
     assert scores(lan) == (None, None)  # a preview saves nothing
-    assert importing.scores_apply(event, result, organiser) == 2
+    assert scores_apply(event, result, organiser) == 2
     assert scores(lan) == (Decimal("45"), Decimal("82.5"))
     assert scores(minh) == (Decimal("60"), Decimal("91.25"))
 
@@ -106,10 +126,10 @@ def test_participant_list_filled_in_with_scores_and_uploaded_back_sets_them(even
 def test_participant_list_exported_in_english_is_read_too(event, organiser):
     lan = ParticipationFactory(event=event)
 
-    result = importing.scores_preview(event, filled_in(event, {lan.pk: (30, 70)}, language="en"))
+    result = scores_preview(event, filled_in(event, {lan.pk: (30, 70)}, language="en"))
 
     assert result.errors == []
-    importing.scores_apply(event, result, organiser)
+    scores_apply(event, result, organiser)
     assert scores(lan) == (Decimal(30), Decimal(70))
 
 
@@ -119,18 +139,18 @@ def test_foreign_id_out_of_range_and_text_scores_are_errors_with_row_and_column_
     upload = filled_in(event, {lan.pk: (120, 80), minh.pk: (50, "tám mươi"), hoa.pk: (40, 70)}, extra_rows=[(stranger.pk, 50, 60)])
     rows = {pk: row_of(upload, pk) for pk in (lan.pk, minh.pk, stranger.pk)}
 
-    result = importing.scores_preview(event, upload)
+    result = scores_preview(event, upload)
 
     assert result.has_errors
     assert {(error.row, error.column) for error in result.errors} == {(rows[lan.pk], "S"), (rows[minh.pk], "T"), (rows[stranger.pk], "A")}
     by_row = {error.row: error for error in result.errors}
-    assert by_row[rows[lan.pk]].header == "Điểm kiểm tra trước (%)"
-    assert by_row[rows[minh.pk]].header == "Điểm kiểm tra sau (%)"
-    assert by_row[rows[stranger.pk]].header == "Mã số"
-    assert str(by_row[rows[lan.pk]]).startswith(f"{result.sheet}!S{rows[lan.pk]} (Điểm kiểm tra trước (%)): ")
+    assert by_row[rows[lan.pk]].header == "Điểm kiểm tra trước (%) (Pre-test score (%))"
+    assert by_row[rows[minh.pk]].header == "Điểm kiểm tra sau (%) (Post-test score (%))"
+    assert by_row[rows[stranger.pk]].header == "Mã số (ID)"
+    assert str(by_row[rows[lan.pk]]).startswith(f"{result.sheet}!S{rows[lan.pk]} (Điểm kiểm tra trước (%) (Pre-test score (%))): ")
     assert str(stranger.pk) in by_row[rows[stranger.pk]].reason
     with pytest.raises(ValidationError):
-        importing.scores_apply(event, result, organiser)
+        scores_apply(event, result, organiser)
     assert [scores(participation) for participation in (lan, minh, hoa)] == [(None, None)] * 3
 
 
@@ -138,11 +158,12 @@ def test_blank_cells_leave_scores_unchanged(event, organiser):
     lan = ParticipationFactory(event=event, pre_test_score=40, post_test_score=70)
     minh = ParticipationFactory(event=event, pre_test_score=55, post_test_score=65)
 
-    result = importing.scores_preview(event, filled_in(event, {lan.pk: (None, 90), minh.pk: (None, "  ")}))
+    result = scores_preview(event, filled_in(event, {lan.pk: (None, 90), minh.pk: (None, "  ")}))
 
     assert result.errors == []
-    assert {row.values["participation"]: row.action for row in result.rows} == {lan.pk: importing.UPDATE, minh.pk: importing.UNCHANGED}
-    assert importing.scores_apply(event, result, organiser) == 1
+    assert {row.ref["participation"]: row.action for row in result.rows} == {lan.pk: "change", minh.pk: "unchanged"}
+    assert [(change.old, change.new) for change in result.rows[0].changes] == [("70", "90")]
+    assert scores_apply(event, result, organiser) == 1
     assert scores(lan) == (Decimal(40), Decimal(90))
     assert scores(minh) == (Decimal(55), Decimal(65))
 
@@ -150,17 +171,18 @@ def test_blank_cells_leave_scores_unchanged(event, organiser):
 def test_the_list_uploaded_back_untouched_changes_nothing(event):
     ParticipationFactory(event=event, pre_test_score=40, post_test_score=70)
 
-    result = importing.scores_preview(event, filled_in(event, {}))
+    result = scores_preview(event, filled_in(event, {}))
 
     assert result.errors == []
-    assert (result.updated, result.unchanged) == (0, 1)
+    assert (result.counts["change"], result.counts["unchanged"]) == (0, 1)
+    assert not result.applicable
 
 
 def test_the_same_id_twice_is_an_error_on_the_second_row(event):
     lan = ParticipationFactory(event=event)
     upload = filled_in(event, {lan.pk: (40, 60)}, extra_rows=[(lan.pk, 45, 65)])
 
-    result = importing.scores_preview(event, upload)
+    result = scores_preview(event, upload)
 
     assert [(error.row, error.column) for error in result.errors] == [(3, "A")]
 
@@ -168,7 +190,7 @@ def test_the_same_id_twice_is_an_error_on_the_second_row(event):
 def test_scores_without_an_id_are_an_error(event):
     ParticipationFactory(event=event)
 
-    result = importing.scores_preview(event, filled_in(event, {}, extra_rows=[(None, 50, 60)]))
+    result = scores_preview(event, filled_in(event, {}, extra_rows=[(None, 50, 60)]))
 
     assert [(error.row, error.column) for error in result.errors] == [(3, "A")]
 
@@ -178,8 +200,8 @@ def test_a_file_without_the_score_columns_or_not_a_workbook_is_refused_without_r
     workbook.active.append(["Mã số", "Họ và tên"])
     workbook.active.append([1, "Lan"])
 
-    missing = importing.scores_preview(event, saved(workbook))
-    garbage = importing.scores_preview(event, SimpleUploadedFile("list.xlsx", b"not a workbook"))
+    missing = scores_preview(event, saved(workbook))
+    garbage = scores_preview(event, SimpleUploadedFile("list.xlsx", b"not a workbook"))
 
     assert missing.rows == []
     assert "Điểm kiểm tra trước (%) (Pre-test score (%))" in missing.file_errors[0].reason
@@ -189,22 +211,22 @@ def test_a_file_without_the_score_columns_or_not_a_workbook_is_refused_without_r
 
 def test_scores_preview_survives_a_json_round_trip_and_can_then_be_applied(event, organiser):
     lan = ParticipationFactory(event=event)
-    result = importing.scores_preview(event, filled_in(event, {lan.pk: (35.5, 88)}))
+    result = scores_preview(event, filled_in(event, {lan.pk: (35.5, 88)}))
 
-    restored = importing.ScoresPreview.from_dict(json.loads(json.dumps(result.to_dict())))
+    restored = Preview.from_dict(json.loads(json.dumps(result.to_dict())))
 
     assert restored == result
-    assert restored.to_dict()["counts"] == {"updated": 1, "unchanged": 0, "error": 0}
-    importing.scores_apply(event, restored, organiser)
+    assert restored.counts == {"create": 0, "change": 1, "unchanged": 0, "error": 0}
+    scores_apply(event, restored, organiser)
     assert scores(lan) == (Decimal("35.5"), Decimal(88))
 
 
 def test_only_the_events_organising_staff_may_import_scores(event):
     lan = ParticipationFactory(event=event)
-    result = importing.scores_preview(event, filled_in(event, {lan.pk: (35, 88)}))
+    result = scores_preview(event, filled_in(event, {lan.pk: (35, 88)}))
 
     with pytest.raises(PermissionDenied):
-        importing.scores_apply(event, result, UserFactory(username="stranger"))
+        scores_apply(event, result, UserFactory(username="stranger"))
     assert scores(lan) == (None, None)
 
 
@@ -223,12 +245,12 @@ def test_feedback_template_has_bilingual_headers_and_a_guide():
 def test_feedback_import_creates_the_forms(event, organiser):
     lan = ParticipationFactory(event=event)
 
-    result = importing.feedback_preview(event, feedback_file([(5, 4, "Rất hữu ích\nCần thêm thời gian", lan.pk), (3, 2.0, None, None)]))
+    result = feedback_preview(event, feedback_file([(5, 4, "Rất hữu ích\nCần thêm thời gian", lan.pk), (3, 2.0, None, None)]))
 
     assert result.errors == []
-    assert (result.new, result.error) == (2, 0)
+    assert (result.counts["create"], result.counts["error"]) == (2, 0)
     assert not Feedback.objects.exists()
-    assert importing.feedback_apply(event, result, organiser) == 2
+    assert feedback_apply(event, result, organiser) == 2
     linked = Feedback.objects.get(participation=lan)
     assert (linked.event, linked.satisfaction, linked.relevance, linked.comments) == (event, 5, 4, "Rất hữu ích\nCần thêm thời gian")
     anonymous = Feedback.objects.get(participation=None)
@@ -236,11 +258,11 @@ def test_feedback_import_creates_the_forms(event, organiser):
 
 
 def test_feedback_import_refuses_a_satisfaction_of_7(event, organiser):
-    result = importing.feedback_preview(event, feedback_file([(4, 4, "Tốt", None), (7, 4, None, None)]))
+    result = feedback_preview(event, feedback_file([(4, 4, "Tốt", None), (7, 4, None, None)]))
 
     assert [(error.row, error.column, error.header) for error in result.errors] == [(3, "A", "Mức độ hài lòng (Satisfaction)")]
     with pytest.raises(ValidationError):
-        importing.feedback_apply(event, result, organiser)
+        feedback_apply(event, result, organiser)
     assert not Feedback.objects.exists()
 
 
@@ -249,18 +271,18 @@ def test_feedback_for_another_events_participant_or_someone_who_already_answered
     FeedbackFactory(event=event, participation=answered)
     stranger = ParticipationFactory(event=EventFactory(), person=PersonFactory())
 
-    result = importing.feedback_preview(event, feedback_file([(4, 4, None, answered.pk), (4, 4, None, stranger.pk), (4, "", None, None)]))
+    result = feedback_preview(event, feedback_file([(4, 4, None, answered.pk), (4, 4, None, stranger.pk), (4, "", None, None)]))
 
     assert [(error.row, error.column) for error in result.errors] == [(2, "D"), (3, "D"), (4, "B")]
 
 
 def test_feedback_preview_survives_a_json_round_trip(event):
-    result = importing.feedback_preview(event, feedback_file([(4, 5, "Tốt", None)]))
+    result = feedback_preview(event, feedback_file([(4, 5, "Tốt", None)]))
 
-    restored = importing.FeedbackPreview.from_dict(json.loads(json.dumps(result.to_dict())))
+    restored = Preview.from_dict(json.loads(json.dumps(result.to_dict())))
 
     assert restored == result
-    assert restored.to_dict()["counts"] == {"new": 1, "error": 0}
+    assert restored.counts == {"create": 1, "change": 0, "unchanged": 0, "error": 0}
 
 
 # The pages ---------------------------------------------------------------------------------------
@@ -295,7 +317,7 @@ def test_scores_are_imported_through_the_pages(event, organiser, client):
     assert page.status_code == 200
     assert reverse("events:scores-import-apply", args=[event.pk]) in page.content.decode()
     assert client.get(reverse("events:scores-import-apply", args=[event.pk])).status_code == 405
-    response = client.post(reverse("events:scores-import-apply", args=[event.pk]))
+    response = client.post(reverse("events:scores-import-apply", args=[event.pk]), {"preview": page.context["stored"].pk})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("events:scores-edit", args=[event.pk])
@@ -309,14 +331,14 @@ def test_apply_is_refused_while_errors_remain(event, organiser, client):
     page = client.post(reverse("events:scores-import", args=[event.pk]), {"file": filled_in(event, {lan.pk: (20, 120)})})
     assert page.context["preview"].has_errors
     assert reverse("events:scores-import-apply", args=[event.pk]) not in page.content.decode()
-    response = client.post(reverse("events:scores-import-apply", args=[event.pk]))
+    response = client.post(reverse("events:scores-import-apply", args=[event.pk]), {"preview": page.context["stored"].pk})
     assert response["Location"] == reverse("events:scores-import", args=[event.pk])
     assert scores(lan) == (None, None)
 
     page = client.post(reverse("events:feedback-import", args=[event.pk]), {"file": feedback_file([(7, 4, None, None)])})
     assert page.context["preview"].has_errors
     assert reverse("events:feedback-import-apply", args=[event.pk]) not in page.content.decode()
-    response = client.post(reverse("events:feedback-import-apply", args=[event.pk]))
+    response = client.post(reverse("events:feedback-import-apply", args=[event.pk]), {"preview": page.context["stored"].pk})
     assert response["Location"] == reverse("events:feedback-import", args=[event.pk])
     assert not Feedback.objects.exists()
 
@@ -324,8 +346,8 @@ def test_apply_is_refused_while_errors_remain(event, organiser, client):
 def test_feedback_is_imported_through_the_pages(event, organiser, client):
     client.force_login(organiser)
 
-    client.post(reverse("events:feedback-import", args=[event.pk]), {"file": feedback_file([(5, 5, "Rất tốt", None)])})
-    response = client.post(reverse("events:feedback-import-apply", args=[event.pk]))
+    page = client.post(reverse("events:feedback-import", args=[event.pk]), {"file": feedback_file([(5, 5, "Rất tốt", None)])})
+    response = client.post(reverse("events:feedback-import-apply", args=[event.pk]), {"preview": page.context["stored"].pk})
 
     assert response["Location"] == reverse("events:feedback-create", args=[event.pk])
     assert Feedback.objects.get(event=event).comments == "Rất tốt"
