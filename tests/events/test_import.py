@@ -461,9 +461,7 @@ def test_a_date_or_year_of_birth_in_any_usual_format_gives_the_age_band_at_the_e
 def test_a_birth_date_in_the_future_is_an_error_in_its_cell(event):
     row = preview(event, upload([person_row(age_band="01/01/2090")])).rows[0]
     assert row.action == "error"
-    assert [(error.column, error.row) for error in row.errors] == [
-        (get_column_letter(importing.COLUMNS.index(importing.COLUMNS_BY_KEY["age_band"]) + 1), 2)
-    ]
+    assert [(error.column, error.row) for error in row.errors] == [(get_column_letter(importing.COLUMNS.index(importing.COLUMNS_BY_KEY["age_band"]) + 1), 2)]
 
 
 def test_preview_queries_do_not_grow_with_the_rows(event, organiser, django_assert_max_num_queries):

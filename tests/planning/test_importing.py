@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import translation
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from planning.importing import (
     AmountColumn,
@@ -25,7 +27,7 @@ from planning.importing import (
     open_workbook,
     read_sheet,
 )
-from planning.models import OrganisationType
+from planning.models import ImportPreview, OrganisationType
 
 SHEET_PATH = "xl/worksheets/sheet1.xml"
 
@@ -228,3 +230,16 @@ def test_an_unknown_name_suggests_the_closest_match():
     assert provinces.clean("01") == 2
     with pytest.raises(CellProblem, match=r"Did you mean Đà Nẵng \(48\)\?"):
         provinces.clean("Da Nang city")
+
+
+def test_the_purge_command_deletes_expired_previews_only(db):
+    user = get_user_model().objects.create(username="uploader")
+    now = timezone.now()
+    for expires in (now - datetime.timedelta(minutes=1), now + datetime.timedelta(minutes=30)):
+        ImportPreview.objects.create(uploader=user, kind="test", file_sha256="0" * 64, expires=expires)
+    output = io.StringIO()
+
+    call_command("purge_import_previews", stdout=output)
+
+    assert ImportPreview.objects.get().expires > now
+    assert output.getvalue().startswith("1 expired")
