@@ -588,11 +588,12 @@ def test_the_same_file_imported_twice_registers_people_without_contacts_once(eve
     apply_stored(event, stored_preview(event, upload(rows), organiser), organiser)
     assert counts() == (3, 3)
 
-    again = stored_preview(event, upload(rows), organiser)
+    with translation.override("en"):
+        again = stored_preview(event, upload(rows), organiser)
     preview_again = Preview.from_dict(again.data)
 
     assert actions(preview_again) == ["unchanged", "unchanged", "unchanged"]
-    assert "already registered" in preview_again.rows[0].note or "đã đăng ký" in preview_again.rows[0].note
+    assert "already registered" in preview_again.rows[0].note
     assert not preview_again.applicable
     assert apply_stored(event, again, organiser)["create"] == 0
     assert counts() == (3, 3)
