@@ -8,6 +8,7 @@ from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from planning import roles
+from planning.importing import DEFAULT_LIMITS
 from planning.models import Activity, Organisation, OrganisationType, Province
 
 from .models import AgeBand, Event, Person, Role, Sector, Session, Sex
@@ -154,8 +155,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        limit = DEFAULT_LIMITS.max_upload_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx): use the template."))
         return upload

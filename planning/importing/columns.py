@@ -10,6 +10,7 @@ preview as JSON (`dump`) and read back for the apply (`load`).
 import datetime
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -85,12 +86,9 @@ class TextColumn(Column):
         return ""
 
     def parse(self, value, importer=None) -> str:
-        if self.multiline and isinstance(value, str):
-            import unicodedata
-
+        written = cells.text(value)
+        if self.multiline and isinstance(value, str):  # a comment keeps its line breaks
             written = unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
-        else:
-            written = cells.text(value)
         if self.max_length is not None and len(written) > self.max_length:
             raise CellProblem(_("At most %(limit)s characters.") % {"limit": self.max_length})
         return written

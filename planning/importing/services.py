@@ -38,14 +38,6 @@ def preview_create(*, importer: Importer, uploaded) -> tuple[ImportPreview, Prev
     return stored, preview
 
 
-def preview_get(*, importer: Importer, pk) -> tuple[ImportPreview, Preview] | None:
-    """The user's own, unexpired, unapplied preview of this import, or None."""
-    stored = ImportPreview.objects.filter(
-        pk=pk, uploader=importer.user, kind=importer.kind, target_id=importer.target_id, applied_at__isnull=True, expires__gt=timezone.now()
-    ).first()
-    return None if stored is None else (stored, Preview.from_dict(stored.data))
-
-
 def preview_apply(*, importer: Importer, pk) -> dict[str, int]:
     """Apply the preview the person saw, once, in one transaction with everything it writes.
 
