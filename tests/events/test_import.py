@@ -677,3 +677,15 @@ def test_a_bomb_workbook_gets_a_message_on_the_page_not_a_stuck_server(event, or
     assert page.context["preview"].rows == []
     assert "more than 400.000 cells" in page.content.decode()
     assert 'name="preview"' not in page.content.decode()
+
+
+def test_the_vietnamese_preview_is_in_vietnamese(event, organiser, client):
+    client.force_login(organiser)
+
+    with translation.override("vi"):
+        page = client.post(reverse("events:participant-import", args=[event.pk]), {"file": upload([person_row(full_name="Đỗ Thị Hạnh")])})
+
+    html = page.content.decode()
+    assert "dòng thêm mới" in html and "Người mới" in html and "chỉ áp dụng được một lần" in html
+    for english in ("to add", "New person", "Apply the import", "can be applied once"):
+        assert english not in html
