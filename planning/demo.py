@@ -291,11 +291,13 @@ class PlanDemo:
         return {f"{prefix}_value": Decimal(value)}
 
     def users(self):
+        """Demo accounts, created only when missing: an existing account keeps its password, groups and agency."""
         User = get_user_model()
         for username, group, agency, first_name, last_name in DEMO_USERS:
-            user, _created = User.objects.get_or_create(username=username, defaults={"first_name": first_name, "last_name": last_name})
-            user.is_staff = True
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(username=username, first_name=first_name, last_name=last_name, is_staff=True)
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=group)])
-            Membership.objects.update_or_create(user=user, defaults={"organisation": Organisation.objects.get(code=agency)})
+            Membership.objects.create(user=user, organisation=Organisation.objects.get(code=agency))
