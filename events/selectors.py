@@ -425,8 +425,13 @@ def certificate_recipients(event: Event) -> QuerySet:
 
 
 def anonymisable_people(*, before) -> QuerySet:
-    """People not yet anonymised whose last event ended before `before`."""
-    return Person.objects.filter(anonymised_on__isnull=True).annotate(last_event_end=Max("participations__event__end_date")).filter(last_event_end__lt=before)
+    """People not yet anonymised whose last event ended before `before`, and people left with no event
+    at all (their events were deleted): nothing needs their names any more."""
+    return (
+        Person.objects.filter(anonymised_on__isnull=True)
+        .annotate(last_event_end=Max("participations__event__end_date"))
+        .filter(Q(last_event_end__lt=before) | Q(last_event_end__isnull=True))
+    )
 
 
 # Public figures -----------------------------------------------------------------------------------
