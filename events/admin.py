@@ -69,7 +69,7 @@ class IndicatorRuleForm(forms.ModelForm):
 @admin.register(IndicatorRule)
 class IndicatorRuleAdmin(admin.ModelAdmin):
     form = IndicatorRuleForm
-    list_display = ["indicator", "min_days", "synthetic_people"]
+    list_display = ["indicator", "min_days"]
     readonly_fields = ["synthetic_people"]
 
     @admin.display(description=_("counts synthetic participants"))
