@@ -70,5 +70,17 @@ class IndicatorRuleForm(forms.ModelForm):
 class IndicatorRuleAdmin(admin.ModelAdmin):
     form = IndicatorRuleForm
     list_display = ["indicator", "min_days"]
+    readonly_fields = ["synthetic_people"]
+
+    @admin.display(description=_("counts synthetic participants"))
+    def synthetic_people(self, rule):
+        """Says so when the events the rule counts from include some with synthetic participants."""
+        from . import selectors
+
+        events = list(selectors.rule_synthetic_events(rule)) if rule.pk else []
+        if not events:
+            return "—"
+        return _("Yes: the actual counts synthetic participants of %(events)s.") % {"events": ", ".join(event.code for event in events)}
+
     autocomplete_fields = ["indicator", "activities", "objectives"]
     list_select_related = ["indicator"]

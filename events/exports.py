@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from napwps.exporting import Sheet, pdf_bytes, workbook_bytes
 
 from . import selectors
-from .models import Event, Participation, Person, RegistrationStatus, Session
+from .models import SYNTHETIC_PARTICIPANTS_NOTE, Event, Participation, Person, RegistrationStatus, Session
 
 SIGN_IN_BLANK_ROWS = 5  # for people who come without registering
 
@@ -168,6 +168,7 @@ class EventReport:
         self.satisfaction = figures.satisfaction
         self.attendance = selectors.attendance_by_day(event)
         self.sessions = list(event.sessions.all())
+        self.synthetic_note = SYNTHETIC_PARTICIPANTS_NOTE
 
     @cached_property
     def details(self) -> list[tuple[str, object]]:
@@ -243,6 +244,7 @@ class EventReport:
     def sheets(self) -> list[Sheet]:
         figure, value = _("Figure"), _("Value")
         summary = [
+            *([[_("Note"), str(SYNTHETIC_PARTICIPANTS_NOTE)]] if self.event.synthetic_participants else []),
             *([name, item] for name, item in self.details),
             [_("People: participants who attended at least one day, counted once"), self.people.total],
             [_("Everyone who took part in any role (participants, speakers, facilitators, organisers), counted once"), self.everyone.total],

@@ -114,6 +114,11 @@ class EventQuerySet(models.QuerySet):
         return self.filter(managers=user)
 
 
+SYNTHETIC_PARTICIPANTS_NOTE = _(
+    "The participants of this event are synthetic, made up to demonstrate the portal: they and every figure counted from them are not real."
+)
+
+
 class Event(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
@@ -145,6 +150,14 @@ class Event(models.Model):
         help_text=_("A certificate of attendance goes to people present on at least this many days."),
     )  # fmt: skip
     is_sample = models.BooleanField(_("sample content"), default=False)
+    synthetic_participants = models.BooleanField(
+        _("synthetic participants"),
+        default=False,
+        help_text=_("The people registered here are made up for the demonstration: every figure counted from them says so."),
+    )
+    organisers_unconfirmed = models.BooleanField(
+        _("organisers unconfirmed"), default=False, help_text=_("The sources do not name the organisers: the ones given here are a guess.")
+    )
 
     title = TranslatedText()
     description = TranslatedText()

@@ -398,6 +398,7 @@ class EventFigures:
     knowledge: KnowledgeGain
     satisfaction: Satisfaction
     events: int
+    synthetic_events: int = 0  # events among them whose participants are synthetic: the figures say so
 
     def breakdowns(self) -> list[Breakdown]:
         return breakdowns(self.people, self.everyone)
@@ -406,12 +407,14 @@ class EventFigures:
 def event_figures(events: QuerySet, *, min_days: int = 1) -> EventFigures:
     """Figures across some events: people trained and everyone who took part, learning, satisfaction."""
     participations = Participation.objects.filter(event__in=events)
+    counts = Event.objects.filter(pk__in=events.values("pk")).aggregate(events=Count("pk"), synthetic=Count("pk", filter=Q(synthetic_participants=True)))
     return EventFigures(
         people=people_figures(counted_participations(participations, min_days=min_days)),
         everyone=people_figures(counted_participations(participations, min_days=min_days, roles=())),
         knowledge=knowledge_gain(participations.exclude(status=RegistrationStatus.CANCELLED)),
         satisfaction=satisfaction(events),
-        events=events.count(),
+        events=counts["events"],
+        synthetic_events=counts["synthetic"],
     )
 
 
@@ -425,8 +428,34 @@ def certificate_recipients(event: Event) -> QuerySet:
 
 
 def anonymisable_people(*, before) -> QuerySet:
-    """People not yet anonymised whose last event ended before `before`."""
-    return Person.objects.filter(anonymised_on__isnull=True).annotate(last_event_end=Max("participations__event__end_date")).filter(last_event_end__lt=before)
+    """People not yet anonymised whose last event ended before `before`, and people left with no event
+    at all (their events were deleted): nothing needs their names any more."""
+    return (
+        Person.objects.filter(anonymised_on__isnull=True)
+        .annotate(last_event_end=Max("participations__event__end_date"))
+        .filter(Q(last_event_end__lt=before) | Q(last_event_end__isnull=True))
+    )
+
+
+def activities_not_covering(event: Event) -> list:
+    """The event's linked activities whose planned months do not hold all of the event's days.
+
+    An event delivers an activity; one held outside the months the activity was planned for is
+    probably linked to the wrong activity (or the plan's months need updating): pages warn.
+    """
+    from planning.models.fields import month_end
+
+    return [activity for activity in event.activities.all() if event.start_date < activity.planned_start or event.end_date > month_end(activity.planned_end)]
+
+
+def rule_synthetic_events(rule) -> QuerySet:
+    """Events with synthetic participants among those an indicator rule counts people from."""
+    from .services import rule_participations
+
+    events = set()
+    for year in rule.indicator.plan.delivery_plans.values_list("year", flat=True):
+        events.update(rule_participations(rule, year).values_list("event_id", flat=True).distinct())
+    return Event.objects.filter(pk__in=events, synthetic_participants=True)
 
 
 # Public figures -----------------------------------------------------------------------------------

@@ -243,15 +243,19 @@ def indicators_recompute(*, years: Iterable[int] | None = None) -> None:
 
 @transaction.atomic
 def participants_anonymise(*, before: datetime.date) -> int:
-    """Remove names and contacts of people whose last event ended before `before`.
+    """Remove names and contacts of people whose last event ended before `before`, everywhere.
 
-    Sex, age band, disability answers and every participation and attendance stay, so the counts
-    that indicators use do not change. Returns how many people were anonymised.
+    Covers people whose events were deleted (no participation left), the participations' history,
+    the admin log's object names and messages, feedback comments and agenda speakers that name them,
+    and the import previews kept in the session table. Sex, age band, disability answers and every
+    participation and attendance stay, so the counts that indicators use do not change. Returns how
+    many people were anonymised.
     """
-    people = selectors.anonymisable_people(before=before)
+    people = list(selectors.anonymisable_people(before=before))
     today = timezone.localdate()
-    count = 0
     for person in people:
+        traces = [text for text in (person.full_name, person.email, person.phone) if text]
+        old_labels = {participation.pk: str(participation) for participation in person.participations.select_related("event")}
         person.full_name = _("Anonymised person #%(id)s") % {"id": person.pk}
         person.email = ""
         person.phone = ""
@@ -259,8 +263,80 @@ def participants_anonymise(*, before: datetime.date) -> int:
         person.save(update_fields=["full_name", "email", "phone", "anonymised_on"])
         person.participations.update(position="", accessibility_needs="", consent_follow_up=False, consent_photos=False)
         Participation.history.filter(person_id=person.pk).update(position="", accessibility_needs="")
-        count += 1
-    return count
+        _redact_admin_log(person, old_labels)
+        _redact_free_text(traces, person.full_name)
+    _drop_session_import_previews()
+    return len(people)
+
+
+def _redact_admin_log(person: Person, old_labels: dict[int, str]) -> None:
+    """The admin log names the objects it records: rename the person's and their participations' entries."""
+    import json
+
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)).update(
+        object_repr=person.full_name[:200], change_message=""
+    )
+    participation_type = ContentType.objects.get_for_model(Participation)
+    for participation in person.participations.select_related("event"):
+        LogEntry.objects.filter(content_type=participation_type, object_id=str(participation.pk)).update(object_repr=str(participation)[:200])
+    # Entries of other objects (an event's page listing a participation inline) may quote the old labels.
+    for old in set(old_labels.values()):
+        for form in {old, json.dumps(old)[1:-1]}:
+            for entry in LogEntry.objects.filter(Q(object_repr__contains=form) | Q(change_message__contains=form)):
+                entry.object_repr = entry.object_repr.replace(form, person.full_name)
+                entry.change_message = entry.change_message.replace(form, person.full_name)
+                entry.save(update_fields=["object_repr", "change_message"])
+
+
+def _redact_free_text(traces: list[str], label: str) -> None:
+    """Free text that may quote a person: feedback comments, agenda speakers (and their history), the admin log."""
+    import json
+
+    from django.contrib.admin.models import LogEntry
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+
+    places = [
+        (Feedback.objects, "comments"),
+        (Session.objects, "speakers"),
+        (Session.objects, "facilitators"),
+        (Session.history, "speakers"),
+        (Session.history, "facilitators"),
+        (LogEntry.objects, "object_repr"),
+        (LogEntry.objects, "change_message"),
+    ]
+    for trace in traces:
+        for form in {trace, json.dumps(trace)[1:-1]}:
+            for manager, field in places:
+                manager.filter(**{f"{field}__contains": form}).update(**{field: Replace(field, Value(form), Value(label))})
+
+
+def _drop_session_import_previews() -> None:
+    """Import previews kept in sessions hold names and contacts from the uploaded file: drop them all.
+
+    Whoever was looking at one uploads the file again; their session (and login) stays.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+
+    engine = import_module(settings.SESSION_ENGINE)
+    if not settings.SESSION_ENGINE.endswith(("db", "cached_db")):
+        return
+    store = engine.SessionStore
+    model = store.get_model_class()
+    for row in model.objects.iterator():
+        data = row.get_decoded()
+        stale = [key for key in data if key.startswith("events-") and "import" in key]
+        if not data and row.session_data:
+            row.delete()  # undecodable: nothing a person can use, possibly a preview
+        elif stale:
+            for key in stale:
+                del data[key]
+            model.objects.filter(pk=row.pk).update(session_data=store().encode(data))
 
 
 def may_organise(user) -> bool:

@@ -92,7 +92,7 @@ ACTIVITIES = [
     ("4.1.1", "4", "mofa", ["mod", "mps"], ["un-women", "canada"], [], ["international-event"], "2024-10", "2024-12", DONE, 100, "Tổ chức đối thoại khu vực về Phụ nữ, hòa bình và an ninh", "Host a regional dialogue on Women, Peace and Security"),
     ("4.1.2", "4", "mofa-dio", [], [], [], ["research"], "2025-01", "2025-12", OT, 50, "Đóng góp báo cáo thực hiện Kế hoạch hành động khu vực ASEAN về PN, HB&AN", "Contribute to reports on the ASEAN Regional Plan of Action on WPS"),
     ("4.1.3", "4", "mod-vnpko", ["mofa"], [], [], ["international-event"], "2025-05", "2025-11", OT, 40, "Chia sẻ kinh nghiệm về nữ quân nhân gìn giữ hòa bình tại diễn đàn Liên hợp quốc", "Share Viet Nam's experience of women peacekeepers at UN forums"),
-    ("4.2.1", "5", "mofa", ["mof"], ["un-women"], [], ["research"], "2024-08", "2025-03", DONE, 100, "Xây dựng kế hoạch huy động nguồn lực cho Chương trình", "Develop a resource mobilisation plan for the Programme"),
+    ("4.2.1", "5", "mofa", ["mof"], ["un-women"], [], ["research", "workshop"], "2024-07", "2024-12", DONE, 100, "Xây dựng Kế hoạch triển khai năm 2024 và kế hoạch huy động nguồn lực cho Chương trình", "Build the 2024 Delivery Plan and a resource mobilisation plan for the Programme"),
     ("4.2.2", "5", "mofa", [], ["un-women", "canada", "united-kingdom", "australia", "korea"], [], ["consultation"], "2024-11", "2024-12", DONE, 100, "Họp điều phối thường niên với các đối tác", "Annual coordination meeting with partners"),
     ("4.2.3", "5", "mofa", ["mof"], [], [], ["research"], "2025-06", "2025-12", OT, 35, "Rà soát các nhà tài trợ và khoảng trống tài chính", "Donor mapping and funding-gap review"),
     ("4.2.4", "5", "mofa", ["mps"], [], [], ["international-event"], "2025-09", "2026-03", NS, 0, "Trao đổi đoàn với các nước đối tác về triển khai Chương trình", "Exchange visits with partner countries on implementing the Programme"),
@@ -153,8 +153,95 @@ def load_missing_reference_data(names=REFERENCE_FIXTURES) -> int:
     return added
 
 
+HUE_PROVINCE_UNTIL, HUE_CITY_FROM = datetime.date(2024, 12, 31), datetime.date(2025, 1, 1)
+HCM_COMMITTEE_WRONG, HCM_COMMITTEE_RIGHT = "Ủy ban nhân dân thành phố Thành phố Hồ Chí Minh", "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+VWU_UNDER_VFF_FROM = datetime.date(2025, 7, 1)
+
+
+def correct_reference_data(apps=None) -> int:
+    """Correct the rows that earlier fixtures got wrong, in a database loaded from them.
+
+    Each correction applies only while the row still holds exactly the old, wrong value, so a
+    coordinator's own edit is never overwritten; run twice, it changes nothing. Called by the
+    data migration (with the migration's `apps`) and by every load. Returns how many rows changed.
+    """
+    from django.apps import apps as django_apps
+
+    get = (apps or django_apps).get_model
+    Province, ProvinceSuccession, Organisation = get("planning", "Province"), get("planning", "ProvinceSuccession"), get("planning", "Organisation")
+    Plan_, SubTask_, Activity_ = get("planning", "Plan"), get("planning", "SubTask"), get("planning", "Activity")
+    changed = 0
+
+    def save(row, **fields):
+        nonlocal changed
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row._change_reason = "Correction of the reference data"
+        row.save()
+        changed += 1
+
+    # Thừa Thiên Huế was a province until 31/12/2024, the city of Huế from 1/1/2025 (Resolution 175/2024/QH15).
+    hue = Province.objects.filter(code="46", valid_from=None, valid_to=None, name_vi="Huế", kind="city").first()
+    if hue is not None:
+        city = Province.objects.filter(code="46", valid_from=HUE_CITY_FROM).first()
+        if city is None:
+            city = Province.objects.create(code="46", valid_from=HUE_CITY_FROM, name_vi="Huế", name_en="Hue", kind="city", former_name="Thừa Thiên Huế")
+            changed += 1
+        save(hue, name_vi="Thừa Thiên Huế", name_en="Thua Thien Hue", kind="province", valid_to=HUE_PROVINCE_UNTIL, former_name="")
+        ProvinceSuccession.objects.get_or_create(predecessor=hue, successor=city, defaults={"partial": False})
+        for activity in Activity_.objects.filter(provinces=hue, planned_end__gte=HUE_CITY_FROM):
+            activity.provinces.add(city)
+            if activity.planned_start >= HUE_CITY_FROM:
+                activity.provinces.remove(hue)
+    city = Province.objects.filter(code="46", valid_from=HUE_CITY_FROM).first()
+    committee = Organisation.objects.filter(code="ppc-46", name_vi="Ủy ban nhân dân thành phố Huế", active_from=None, active_to=None).first()
+    if committee is not None and city is not None and committee.province_id != city.pk:
+        former = committee.province
+        save(committee, active_from=HUE_CITY_FROM, province=city)
+        if not Organisation.objects.filter(code="ppc-46-to-2024").exists():
+            earlier = Organisation.objects.create(
+                code="ppc-46-to-2024", name_vi="Ủy ban nhân dân tỉnh Thừa Thiên Huế", name_en="Thua Thien Hue Provincial People's Committee",
+                type=committee.type, level=committee.level, province=former, active_to=HUE_PROVINCE_UNTIL,
+                note_vi="Đến 31/12/2024, khi tỉnh Thừa Thiên Huế trở thành thành phố Huế trực thuộc trung ương.",
+                note_en="Until 31 December 2024, when Thừa Thiên Huế province became the centrally-run city of Huế.",
+            )  # fmt: skip
+            earlier.successors.add(committee)
+            changed += 1
+
+    # "Ủy ban nhân dân thành phố Thành phố Hồ Chí Minh" said "city" twice.
+    for committee in Organisation.objects.filter(name_vi=HCM_COMMITTEE_WRONG):
+        save(committee, name_vi=HCM_COMMITTEE_RIGHT)
+
+    # The Women's Union sits under the Fatherland Front only from 1 July 2025.
+    for union in Organisation.objects.filter(code="vwu", parent__code="vff", parent_from=None, parent_to=None):
+        save(union, parent_from=VWU_UNDER_VFF_FROM)
+
+    # Vietnamese texts that are our own translations, flagged while they still read as we wrote them.
+    for row in serializers_rows("nap"):
+        fields = row["fields"]
+        if row["model"] == "planning.plan" and fields.get("general_objective_vi_unofficial"):
+            for plan in Plan_.objects.filter(code=fields["code"], general_objective_vi=fields["general_objective_vi"], general_objective_vi_unofficial=False):
+                save(plan, general_objective_vi_unofficial=True)
+        if row["model"] == "planning.subtask" and fields.get("title_vi_unofficial"):
+            plan_code, group_code = fields["task_group"]
+            for subtask in SubTask_.objects.filter(
+                task_group__plan__code=plan_code, task_group__code=group_code, letter=fields["letter"], title_vi=fields["title_vi"], title_vi_unofficial=False
+            ):
+                save(subtask, title_vi_unofficial=True)
+    return changed
+
+
+def serializers_rows(name: str) -> list[dict]:
+    """A fixture's rows as plain JSON (not model instances: usable with a migration's models)."""
+    import json
+
+    with open(settings.FIXTURE_DIRS[0] / f"{name}.json", encoding="utf-8") as fixture:
+        return json.load(fixture)
+
+
 def load() -> Plan:
     """Load the missing reference data, the sample delivery plan and the demo accounts; return the plan."""
+    correct_reference_data()
     load_missing_reference_data()
     with transaction.atomic():
         plan = Plan.objects.get(code=PLAN)
@@ -291,11 +378,13 @@ class PlanDemo:
         return {f"{prefix}_value": Decimal(value)}
 
     def users(self):
+        """Demo accounts, created only when missing: an existing account keeps its password, groups and agency."""
         User = get_user_model()
         for username, group, agency, first_name, last_name in DEMO_USERS:
-            user, _created = User.objects.get_or_create(username=username, defaults={"first_name": first_name, "last_name": last_name})
-            user.is_staff = True
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(username=username, first_name=first_name, last_name=last_name, is_staff=True)
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=group)])
-            Membership.objects.update_or_create(user=user, defaults={"organisation": Organisation.objects.get(code=agency)})
+            Membership.objects.create(user=user, organisation=Organisation.objects.get(code=agency))

@@ -13,3 +13,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Static files straight from the app folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+DEMO_DATA_WITHOUT_DEBUG = True  # pytest runs with DEBUG off; load_demo_data refuses that elsewhere

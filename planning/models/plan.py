@@ -58,6 +58,11 @@ class Plan(models.Model):
     coordinator = models.ForeignKey(Organisation, verbose_name=_("coordinating agency"), on_delete=models.PROTECT, related_name="coordinated_plans")
     general_objective_vi = models.TextField(_("general objective (Vietnamese)"))
     general_objective_en = models.TextField(_("general objective (English)"), blank=True)
+    general_objective_vi_unofficial = models.BooleanField(
+        _("Vietnamese general objective is an unofficial translation"),
+        default=False,
+        help_text=_("Ticked while the Vietnamese text is our own translation, not the decision's wording."),
+    )
 
     name = TranslatedText()
     short_name = TranslatedText()
@@ -220,6 +225,11 @@ class SubTask(models.Model):
     letter = models.CharField(_("letter"), max_length=3)
     title_vi = models.TextField(_("title (Vietnamese)"))
     title_en = models.TextField(_("title (English)"), blank=True)
+    title_vi_unofficial = models.BooleanField(
+        _("Vietnamese title is an unofficial translation"),
+        default=False,
+        help_text=_("Ticked while the Vietnamese text is our own translation, not the decision's wording."),
+    )
 
     title = TranslatedText()
     objects = SubTaskQuerySet.as_manager()

@@ -59,6 +59,8 @@ class Organisation(models.Model):
     type = models.PositiveSmallIntegerField(_("type (IATI)"), choices=OrganisationType.choices)
     level = models.CharField(_("level"), max_length=20, choices=OrganisationLevel.choices)
     parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent_from = models.DateField(_("under the parent from"), null=True, blank=True, help_text=_("Empty: since the organisation began (or not known)."))
+    parent_to = models.DateField(_("under the parent until"), null=True, blank=True, help_text=_("Empty: still today."))
     province = models.ForeignKey("Province", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT)
     successors = models.ManyToManyField("self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors")
     active_from = models.DateField(_("active from"), null=True, blank=True)
@@ -81,6 +83,11 @@ class Organisation(models.Model):
                 name="organisation_active_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(parent_to__isnull=True) | Q(parent_from__isnull=True) | Q(parent_to__gte=models.F("parent_from")),
+                name="organisation_parent_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
         ]
 
     def __str__(self):
@@ -98,6 +105,19 @@ class Organisation(models.Model):
             raise ValidationError({"active_to": _("The end date cannot be before the start date.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        if self.parent_from and self.parent_to and self.parent_to < self.parent_from:
+            raise ValidationError({"parent_to": _("The end date cannot be before the start date.")})
+        if (self.parent_from or self.parent_to) and not self.parent_id:
+            raise ValidationError({"parent": _("Dates under a parent need the parent.")})
+
+    def parent_on(self, day):
+        """The parent organisation on `day`, or None: the Women's Union sits under the Fatherland Front
+        only from 1 July 2025, so before that day it has none. (Follows the relation: not a property.)"""
+        if not self.parent_id:
+            return None
+        if (self.parent_from and day < self.parent_from) or (self.parent_to and day > self.parent_to):
+            return None
+        return self.parent
 
 
 class ProvinceKind(models.TextChoices):

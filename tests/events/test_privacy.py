@@ -200,3 +200,87 @@ def test_possible_duplicates_join_people_linked_through_one_another():
     PersonFactory(full_name="D", email="other@example.org", phone="0988000000")
 
     assert [[person.pk for person in group] for group in selectors.possible_duplicates()] == [[a.pk, b.pk, c.pk]]
+
+
+# Anonymisation leaves nothing behind ----------------------------------------------------------
+
+NAME, EMAIL, PHONE = "Vương Thị Bích Ngọc", "bichngoc.vuong@example.org", "0987654321"
+
+
+def everything_in_the_database() -> str:
+    """Every row of every table as text, JSON-escaped text included, and every session decoded."""
+    import json
+
+    from django.contrib.sessions.models import Session as StoredSession
+    from django.db import connection
+
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    parts = [dump.getvalue()]
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                parts.append(" ".join(bytes(value).decode("utf-8", "replace") if isinstance(value, bytes | memoryview) else str(value) for value in row))
+    parts.extend(json.dumps(stored.get_decoded(), ensure_ascii=False) for stored in StoredSession.objects.all())
+    return "\n".join(parts)
+
+
+def traces_of_the_person(text: str) -> list[str]:
+    import json
+
+    forms = {NAME, EMAIL, PHONE, json.dumps(NAME)[1:-1], "Bích Ngọc"}
+    return [form for form in forms if form in text]
+
+
+def test_after_anonymisation_no_name_or_contact_is_anywhere_in_the_database(client):
+    import json
+
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from events.models import Feedback, Session
+    from tests.factories import FeedbackFactory, SessionFactory
+
+    old = EventFactory(start_date=datetime.date(2024, 8, 8), end_date=datetime.date(2024, 8, 9))
+    deleted = EventFactory(start_date=datetime.date(2024, 5, 5), end_date=datetime.date(2024, 5, 5))
+    person = PersonFactory(full_name=NAME, email=EMAIL, phone=PHONE)
+    left_without_event = PersonFactory(full_name="Lò Văn Bích Ngọc", email="lo@example.org", phone="0911222333")
+    participation = ParticipationFactory(event=old, person=person, position="Phó Vụ trưởng", accessibility_needs="xe lăn")
+    ParticipationFactory(event=deleted, person=left_without_event, position="Chuyên viên")
+    participation.position = "Vụ trưởng"
+    participation.save()  # a second history row
+    FeedbackFactory(event=old, participation=participation, comments=f"Tôi là {NAME}, liên hệ {EMAIL} hoặc {PHONE}.")
+    FeedbackFactory(event=old, comments=f"Chị {NAME} trình bày rất hay.")
+    session = SessionFactory(event=old, day=old.start_date, speakers=f"{NAME} (Bộ Ngoại giao)")
+    session.speakers = f"{NAME}, UN Women"
+    session.save()
+    user = coordinator()
+    LogEntry.objects.log_actions(user.pk, [person], CHANGE, change_message=[{"changed": {"fields": ["email"]}}], single_object=True)
+    LogEntry.objects.log_actions(
+        user.pk,
+        [old],
+        CHANGE,
+        change_message=[{"changed": {"name": "participation", "object": str(participation), "fields": ["position"]}}],
+        single_object=True,
+    )
+    LogEntry.objects.log_actions(user.pk, [participation], CHANGE, change_message="", single_object=True)
+    stored = SessionStore()
+    stored[f"events-import-{old.pk}"] = {"rows": [{"full_name": NAME, "email": EMAIL, "phone": PHONE}]}
+    stored["_language"] = "vi"
+    stored.create()
+    deleted.delete()
+    assert traces_of_the_person(everything_in_the_database())  # the test can see them before
+
+    call_command("anonymise_participants", "--before", "2025-01-01", "--yes", stdout=io.StringIO())
+
+    everything = everything_in_the_database()
+    assert traces_of_the_person(everything) == []
+    assert "Lò Văn" not in everything and "0911222333" not in everything
+    left_without_event.refresh_from_db()
+    assert left_without_event.anonymised_on is not None
+    assert Feedback.objects.filter(event=old).count() == 2  # the feedback stays, without the names
+    assert "trình bày rất hay" in Feedback.objects.exclude(participation=participation).get().comments
+    assert Session.objects.get(pk=session.pk).speakers.endswith(", UN Women")
+    assert SessionStore(stored.session_key).load() == {"_language": "vi"}  # the session (and a login) stays
+    assert json.loads(LogEntry.objects.get(content_type__model="event", object_id=str(old.pk)).change_message)[0]["changed"]["fields"] == ["position"]

@@ -81,7 +81,7 @@ def test_loading_the_reference_fixtures_twice_changes_nothing(reference_data):
     call_command("loaddata", *REFERENCE_FIXTURES, verbosity=0)
 
     assert counts(REFERENCE_MODELS) == before
-    assert before["planning.Province"] == 86
+    assert before["planning.Province"] == 87  # 63 + 34 - 11 unchanged, and Huế as province then city
 
 
 # The NAP --------------------------------------------------------------------------------------
@@ -221,3 +221,90 @@ def test_most_sample_indicators_have_a_baseline_labelled_as_a_sample(demo_data):
     sample_sources = with_baseline.exclude(baseline_source_en__icontains="Hanoi Times")
     assert all("Sample" in i.baseline_source_en and "mẫu" in i.baseline_source_vi for i in sample_sources)
     assert IndicatorPeriod.objects.filter(indicator__in=with_baseline, target_value__isnull=False, actual_value__isnull=False).exists()
+
+
+# Corrections (DOMAIN.md §2, §1) -----------------------------------------------------------------
+
+
+def test_thua_thien_hue_was_a_province_until_2024_and_hue_a_city_from_2025(reference_data):
+    province = Province.objects.valid_on(datetime.date(2024, 12, 31)).get(code="46")
+    city = Province.objects.valid_on(datetime.date(2025, 1, 1)).get(code="46")
+
+    assert (province.name_vi, province.kind, province.valid_to) == ("Thừa Thiên Huế", "province", datetime.date(2024, 12, 31))
+    assert (city.name_vi, city.kind, city.valid_from, city.valid_to) == ("Huế", "city", datetime.date(2025, 1, 1), None)
+    assert list(province.successors.all()) == [city]
+    assert Province.objects.valid_on(datetime.date(2025, 7, 1)).get(code="46") == city
+
+
+def test_hues_peoples_committee_is_named_after_the_same_dates(reference_data):
+    committees = Organisation.objects.filter(code__in=["ppc-46", "ppc-46-to-2024"])
+
+    assert committees.active_on(datetime.date(2024, 8, 8)).get().name_vi == "Ủy ban nhân dân tỉnh Thừa Thiên Huế"
+    assert committees.active_on(datetime.date(2025, 1, 1)).get().name_vi == "Ủy ban nhân dân thành phố Huế"
+    assert [o.code for o in Organisation.objects.get(code="ppc-46-to-2024").successors.all()] == ["ppc-46"]
+
+
+def test_no_committee_name_repeats_the_word_city(reference_data):
+    assert not Organisation.objects.filter(name_vi__icontains="thành phố Thành phố").exists()
+    assert Organisation.objects.get(code="ppc-79-to-2025").name_vi == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+
+
+def test_the_womens_union_is_under_the_fatherland_front_only_from_1_july_2025(reference_data):
+    union = Organisation.objects.get(code="vwu")
+
+    assert union.parent_on(datetime.date(2025, 6, 30)) is None
+    assert union.parent_on(datetime.date(2025, 7, 1)).code == "vff"
+
+
+def test_our_own_vietnamese_translations_are_marked_unofficial(reference_data):
+    plan = Plan.objects.get(code=NAP)
+
+    assert plan.general_objective_vi_unofficial
+    assert list(SubTask.objects.filter(task_group__plan=plan).values_list("letter", "title_vi_unofficial")) == [("a", True), ("b", True), ("c", True)]
+
+
+def test_the_loader_corrects_a_database_loaded_from_the_old_fixtures_but_keeps_edits(demo_data):
+    from events.models import Event, Participation
+
+    hue = Province.objects.get(code="46", valid_from=None)
+    city = Province.objects.get(code="46", valid_from=datetime.date(2025, 1, 1))
+    # The database as the old fixtures left it: one Huế row, valid throughout, with its committee.
+    Participation.objects.filter(organisation__code="ppc-46-to-2024").update(organisation=Organisation.objects.get(code="ppc-46"))
+    Organisation.objects.filter(code="ppc-46-to-2024").delete()
+    Organisation.objects.filter(code="ppc-46").update(province=hue, active_from=None)
+    event = Event.objects.get(code="sample-training-da-nang-2026-12")
+    Event.objects.filter(pk=event.pk).update(province=hue, start_date=datetime.date(2026, 12, 8))
+    ProvinceSuccession.objects.filter(predecessor=hue).delete()
+    Participation.objects.filter(province=city).update(province=hue)
+    for activity in Activity.objects.filter(provinces=city):
+        activity.provinces.add(hue)
+    Province.objects.filter(pk=city.pk).delete()
+    Province.objects.filter(pk=hue.pk).update(name_vi="Huế", name_en="Hue", kind="city", valid_to=None, former_name="Thừa Thiên Huế")
+    Organisation.objects.filter(code="ppc-79-to-2025").update(name_vi="Ủy ban nhân dân thành phố Thành phố Hồ Chí Minh")
+    Organisation.objects.filter(code="vwu").update(parent_from=None)
+    Plan.objects.filter(code=NAP).update(general_objective_vi_unofficial=False)
+    SubTask.objects.filter(letter="a").update(title_vi="Edited by a coordinator", title_vi_unofficial=False)
+    SubTask.objects.filter(letter="b").update(title_vi_unofficial=False)
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    test_thua_thien_hue_was_a_province_until_2024_and_hue_a_city_from_2025(None)
+    test_hues_peoples_committee_is_named_after_the_same_dates(None)
+    test_no_committee_name_repeats_the_word_city(None)
+    test_the_womens_union_is_under_the_fatherland_front_only_from_1_july_2025(None)
+    assert Plan.objects.get(code=NAP).general_objective_vi_unofficial
+    assert list(SubTask.objects.order_by("letter").values_list("letter", "title_vi_unofficial")) == [("a", False), ("b", True), ("c", True)]
+    event.refresh_from_db()
+    assert event.province.valid_from == datetime.date(2025, 1, 1)  # a 2026 event is in the city of Huế
+    assert not Participation.objects.filter(event=event, province__code="46", province__valid_from=None).exists()
+    before = counts(REFERENCE_MODELS)
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert counts(REFERENCE_MODELS) == before
+
+
+def test_a_coordinators_own_name_for_a_committee_is_kept(reference_data):
+    Organisation.objects.filter(code="ppc-79-to-2025").update(name_vi="UBND TP.HCM (tên do điều phối viên sửa)")
+
+    call_command("load_demo_data", stdout=io.StringIO())
+
+    assert Organisation.objects.get(code="ppc-79-to-2025").name_vi == "UBND TP.HCM (tên do điều phối viên sửa)"
