@@ -253,8 +253,10 @@ def participants_anonymise(*, before: datetime.date) -> int:
     """
     people = list(selectors.anonymisable_people(before=before))
     today = timezone.localdate()
+    all_traces = []
     for person in people:
         traces = [text for text in (person.full_name, person.email, person.phone) if text]
+        all_traces += traces
         old_labels = {participation.pk: str(participation) for participation in person.participations.select_related("event")}
         person.full_name = _("Anonymised person #%(id)s") % {"id": person.pk}
         person.email = ""
@@ -266,6 +268,7 @@ def participants_anonymise(*, before: datetime.date) -> int:
         _redact_admin_log(person, old_labels)
         _redact_free_text(traces, person.full_name)
     _drop_session_import_previews()
+    _drop_import_previews(all_traces)
     return len(people)
 
 
@@ -312,6 +315,21 @@ def _redact_free_text(traces: list[str], label: str) -> None:
         for form in {trace, json.dumps(trace)[1:-1]}:
             for manager, field in places:
                 manager.filter(**{f"{field}__contains": form}).update(**{field: Replace(field, Value(form), Value(label))})
+
+
+def _drop_import_previews(traces: list[str]) -> None:
+    """Import previews not yet applied hold the uploaded rows: drop expired ones and any naming these people."""
+    import json
+
+    from planning.models import ImportPreview
+
+    ImportPreview.objects.purge_expired()
+    if not traces:
+        return
+    for preview in ImportPreview.objects.only("pk", "data", "result"):
+        text = json.dumps([preview.data, preview.result], ensure_ascii=False)
+        if any(trace in text for trace in traces):
+            preview.delete()
 
 
 def _drop_session_import_previews() -> None:

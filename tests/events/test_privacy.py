@@ -8,10 +8,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from events import selectors, services
 from events.models import Attendance, Participation, Person
 from planning import roles
+from planning.models import PREVIEW_LIFETIME, ImportPreview
 from tests.factories import AttendanceFactory, EventFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +271,10 @@ def test_after_anonymisation_no_name_or_contact_is_anywhere_in_the_database(clie
     stored[f"events-import-{old.pk}"] = {"rows": [{"full_name": NAME, "email": EMAIL, "phone": PHONE}]}
     stored["_language"] = "vi"
     stored.create()
+    ImportPreview.objects.create(
+        uploader=user, kind="events.participants", target_id=old.pk, file_sha256="0" * 64,
+        expires=timezone.now() + PREVIEW_LIFETIME, data={"rows": [{"values": {"full_name": NAME, "email": EMAIL, "phone": PHONE}}]},
+    )  # fmt: skip
     deleted.delete()
     assert traces_of_the_person(everything_in_the_database())  # the test can see them before
 
@@ -283,4 +289,5 @@ def test_after_anonymisation_no_name_or_contact_is_anywhere_in_the_database(clie
     assert "trình bày rất hay" in Feedback.objects.exclude(participation=participation).get().comments
     assert Session.objects.get(pk=session.pk).speakers.endswith(", UN Women")
     assert SessionStore(stored.session_key).load() == {"_language": "vi"}  # the session (and a login) stays
+    assert not ImportPreview.objects.exists()
     assert json.loads(LogEntry.objects.get(content_type__model="event", object_id=str(old.pk)).change_message)[0]["changed"]["fields"] == ["position"]
