@@ -663,12 +663,13 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
     list_filter = [
         ("activity__output__objective", admin.RelatedOnlyFieldListFilter),
         ("activity__task_group", admin.RelatedOnlyFieldListFilter),
-        "delivery_plan__year",
+        YearFilter,
         "source",
         "status",
         ("activity__lead_agency", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["activity", "delivery_plan", "funder"]
+    year_filter = staticmethod(lambda year: Q(delivery_plan__year=year))
     search_fields = ["activity__code", "activity__title_vi", "funder__name_vi", "funder__acronym"]
     autocomplete_fields = ["activity", "funder"]
     ordering = ["activity__code", "delivery_plan__year"]
