@@ -111,11 +111,11 @@ class HistoryReasonMixin:
             services.record_save(obj=obj, user=request.user, reason=reason)
 
     def delete_model(self, request, obj):
-        services.record_delete(obj=obj, user=request.user, reason=str(_("Deleted")))
+        services.record_delete(obj=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.record_delete(obj=obj, user=request.user, reason=str(_("Deleted")))
+            services.record_delete(obj=obj, user=request.user)
 
 
 # Pickers: what a focal point may choose, in forms and in autocomplete answers alike.

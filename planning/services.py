@@ -435,10 +435,10 @@ def record_check(obj: models.Model, *, user, **m2m) -> None:
 
 
 @transaction.atomic
-def record_delete(*, obj: models.Model, user, reason: str) -> None:
+def record_delete(*, obj: models.Model, user, reason: str = "") -> None:
     _check_can_edit(user, obj)
     obj._history_user = user
-    obj._change_reason = reason
+    obj._change_reason = reason or None
     obj.delete()
 
 
