@@ -194,7 +194,7 @@ def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = No
         if figures.total == 0 and existing is None:
             continue
         period = planning_services.indicator_period_set(
-            indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason="Computed from event attendance"
+            indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason="Computed from event attendance", computed=True
         )
         DisaggregatedValue.objects.filter(period=period, kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()).delete()
         DisaggregatedValue.objects.bulk_create(

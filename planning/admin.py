@@ -4,13 +4,16 @@ Focal points use the same admin: they see the whole plan and change only their o
 (roles.can_edit), checked on every object and on every POST, not only hidden in menus.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +22,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from napwps.bilingual import render
 
 from . import roles, selectors, services
-from .forms import ActivityForm, ReasonModelForm, ReasonUserChangeForm
+from .forms import (
+    ActivityForm,
+    BudgetLineFormSet,
+    DisaggregatedValueForm,
+    DisaggregatedValueFormSet,
+    ReasonModelForm,
+    ReasonUserChangeForm,
+    ServiceCheckedForm,
+    province_label,
+)
 from .models import (
     Activity,
     BudgetLine,
@@ -55,26 +67,131 @@ def vnd(amount) -> str:
     return f"{amount or 0:,.0f}".replace(",", ".")
 
 
+def change_reason(form) -> str:
+    return form.cleaned_data.get("change_reason") or str(DEFAULT_REASON)
+
+
+def form_relations(form) -> dict:
+    """The many-to-many values a model form was given, for the service to set."""
+    return {field.name: form.cleaned_data[field.name] for field in form._meta.model._meta.many_to_many if field.name in form.cleaned_data}
+
+
+def service_check_for(request):
+    return staticmethod(partial(services.record_check, user=request.user))
+
+
 class HistoryReasonMixin:
-    """Saves the form's change reason with every history record it causes, inlines included."""
+    """The admin as one more caller of the services: every save and delete, inlines included, goes
+    through planning.services with the user and the form's reason for the history; the forms ask the
+    same services first (services.record_check), so a refusal shows beside its field."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, ServiceCheckedForm):
+            form.service_check = self.form_check(request)
+        return form
+
+    def form_check(self, request):
+        return service_check_for(request)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or str(DEFAULT_REASON)
-        super().save_model(request, obj, form, change)
+        """Saved in save_related, with its relations and inline rows, by the service."""
+
+    def save_related(self, request, form, formsets, change):
+        services.record_save(obj=form.instance, user=request.user, reason=change_reason(form), m2m=form_relations(form))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
-        reason = form.cleaned_data.get("change_reason") or str(DEFAULT_REASON)
+        reason = change_reason(form)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj._change_reason = reason
-            obj.delete()
+            services.record_delete(obj=obj, user=request.user, reason=reason)
         for obj in instances:
-            obj._change_reason = reason
-            obj.save()
-        formset.save_m2m()
+            services.record_save(obj=obj, user=request.user, reason=reason)
+
+    def delete_model(self, request, obj):
+        services.record_delete(obj=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(obj=obj, user=request.user)
 
 
-class PlanModelAdmin(HistoryReasonMixin, SimpleHistoryAdmin):
+# Pickers: what a focal point may choose, in forms and in autocomplete answers alike.
+OWNED_PICKERS = {("budgetline", "activity"), ("indicatorperiod", "indicator"), ("indicator", "activity")}
+AGENCY_PICKERS = {("activity", "lead_agency"), ("indicator", "responsible_agency")}
+
+
+def picker_queryset(user, model_name: str, field_name: str, queryset):
+    """The rows a picker of `model_name.field_name` offers this user: a focal point picks only their
+    own agency's activities and indicators, and only their own agency as the owner."""
+    if roles.is_coordinator(user):
+        return queryset
+    if (model_name, field_name) in OWNED_PICKERS:
+        return roles.editable(user, queryset)
+    if (model_name, field_name) in AGENCY_PICKERS:
+        agency = roles.user_agency(user)
+        return queryset.filter(pk=agency.pk if agency else None)
+    return queryset
+
+
+def current_provinces_first(queryset):
+    return queryset.order_by(F("valid_to").desc(nulls_first=True), "code")
+
+
+class PickerMixin:
+    """Foreign-key and many-to-many pickers of this page: restricted for focal points, provinces current first and labelled."""
+
+    def _picker(self, db_field, request, kwargs):
+        model = db_field.related_model
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(None, db_field, request)
+            queryset = model._default_manager.all() if queryset is None else queryset
+        restricted = picker_queryset(request.user, self.model._meta.model_name, db_field.name, queryset)
+        if model is Province:
+            restricted = current_provinces_first(restricted)
+        if restricted is not queryset or "queryset" in kwargs:
+            kwargs["queryset"] = restricted
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._picker(db_field, request, kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.related_model is Province and field is not None:
+            field.label_from_instance = province_label
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._picker(db_field, request, kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.related_model is Province and field is not None:
+            field.label_from_instance = province_label
+        return field
+
+    def get_search_results(self, request, queryset, search_term):
+        """An autocomplete asks for a field (model_name, field_name): answer with what that picker offers."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            queryset = picker_queryset(request.user, request.GET.get("model_name", ""), request.GET.get("field_name", ""), queryset)
+        return queryset, may_have_duplicates
+
+
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete answers labelled as the pickers label them (a former province says so)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Province):
+            result["text"] = province_label(obj)
+        return result
+
+
+admin.site.autocomplete_view = lambda request: PortalAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
     form = ReasonModelForm
     view_on_site = False
 
@@ -111,14 +228,21 @@ class OwnedByAgencyAdmin(PlanModelAdmin):
             return roles.is_coordinator(request.user)
         return roles.can_edit(request.user, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.agency_field and not roles.is_coordinator(request.user):
-            agency = roles.user_agency(request.user)
-            kwargs["queryset"] = Organisation.objects.filter(pk=agency.pk if agency else None)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+class ServiceInline(PickerMixin):
+    """An inline whose rows the services check and save (see HistoryReasonMixin)."""
+
+    form = ServiceCheckedForm
+    checked_by_formset = False  # the formset checks its rows together with the parent's new values
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        formset.form.service_check = None if self.checked_by_formset else service_check_for(request)
+        return formset
 
 
-class ParentOwnedInline:
+class ParentOwnedInline(ServiceInline):
     """An inline that may be changed exactly when its parent row may."""
 
     def _parent_allows(self, request, obj):
@@ -134,11 +258,40 @@ class ParentOwnedInline:
         return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
 
 
+def selected_year(request) -> int | None:
+    """The year the list is filtered to (YearFilter), or None."""
+    try:
+        return int(request.GET.get(YearFilter.parameter_name, ""))
+    except ValueError:
+        return None
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Rows of one year's delivery plan; the budget columns then add up that year only."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def __init__(self, request, params, model, model_admin):
+        self.year_filter = model_admin.year_filter
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(year, year) for year in DeliveryPlan.objects.order_by("year").values_list("year", flat=True).distinct()]
+
+    def queryset(self, request, queryset):
+        year = selected_year(request)
+        return queryset if year is None else queryset.filter(self.year_filter(year))
+
+
 class BudgetColumnsMixin:
-    """Budget total and funding gap columns, computed by selectors.with_budget_totals in one query."""
+    """Budget total and funding gap columns, computed by selectors.with_budget_totals in one query,
+    for the year the list is filtered to (all years when none is)."""
+
+    year_filter = None  # year -> Q of the rows in that year's delivery plan
 
     def get_queryset(self, request):
-        return selectors.with_budget_totals(super().get_queryset(request))
+        return selectors.with_budget_totals(super().get_queryset(request), year=selected_year(request))
 
     @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
     def budget_total(self, obj):
@@ -182,8 +335,10 @@ class ProvinceAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name_vi", "name_en", "former_name"]
-    ordering = ["code", "valid_from"]
     inlines = [ProvinceSuccessionInline]
+
+    def get_ordering(self, request):
+        return [F("valid_to").desc(nulls_first=True), "code", "valid_from"]  # current units first, in every picker too
 
 
 @admin.register(Organisation)
@@ -246,7 +401,8 @@ class PlanAdmin(PlanModelAdmin):
 @admin.register(Objective)
 class ObjectiveAdmin(BudgetColumnsMixin, PlanModelAdmin):
     list_display = ["code", "title_display", "pillar", "plan", "budget_total", "funding_gap"]
-    list_filter = ["plan", "pillar"]
+    list_filter = ["plan", "pillar", YearFilter]
+    year_filter = staticmethod(lambda year: Q(pk__in=Activity.objects.in_year(year).values("output__objective")))
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "order", "code"]
 
@@ -320,8 +476,9 @@ def workflow_action(service, description, *, reason_required=False):
 @admin.register(DeliveryPlan)
 class DeliveryPlanAdmin(BudgetColumnsMixin, PlanModelAdmin):
     list_display = ["__str__", "plan", "year", "status", "approval_number", "approval_date", "budget_total", "funding_gap", "is_sample"]
-    list_filter = ["plan", "status", "is_sample"]
+    list_filter = ["plan", YearFilter, "status", "is_sample"]
     list_select_related = ["plan"]
+    year_filter = staticmethod(lambda year: Q(year=year))
     search_fields = ["year", "approval_number", "note_vi", "note_en"]
     ordering = ["plan", "year"]
     readonly_fields = ["status"]  # moved by the actions below, through the services, never typed
@@ -336,14 +493,17 @@ class DeliveryPlanAdmin(BudgetColumnsMixin, PlanModelAdmin):
 @admin.register(Output)
 class OutputAdmin(BudgetColumnsMixin, PlanModelAdmin):
     list_display = ["code", "title_display", "objective", "budget_total", "funding_gap", "is_sample"]
-    list_filter = ["objective", "is_sample"]
+    list_filter = ["objective", YearFilter, "is_sample"]
     list_select_related = ["objective"]
+    year_filter = staticmethod(lambda year: Q(pk__in=Activity.objects.in_year(year).values("output")))
     search_fields = ["code", "title_vi", "title_en"]
     ordering = ["plan", "code"]
 
 
 class BudgetLineInline(ParentOwnedInline, admin.TabularInline):
     model = BudgetLine
+    formset = BudgetLineFormSet  # checks the lines against the years ticked on the same page
+    checked_by_formset = True
     extra = 0
     autocomplete_fields = ["funder"]
     fields = ["delivery_plan", "source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount", "exchange_rate", "status"]
@@ -365,9 +525,10 @@ class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
         "task_group",
         ("lead_agency", admin.RelatedOnlyFieldListFilter),
         "status",
-        "delivery_plans__year",
+        YearFilter,
         "is_sample",
     ]
+    year_filter = staticmethod(lambda year: Q(delivery_plans__year=year))
     search_fields = ["code", "title_vi", "title_en", "lead_agency__acronym", "lead_agency__name_vi"]
     autocomplete_fields = ["output", "lead_agency", "partner_agencies", "supporting_partners", "provinces", "subtask"]
     ordering = ["plan", "code"]
@@ -388,6 +549,20 @@ class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_agency")
 
+    def save_related(self, request, form, formsets, change):
+        """The activity, its relations and its budget lines in one call: the lines are checked
+        against the years the activity has after this change."""
+        reason = change_reason(form)
+        [lines] = [formset for formset in formsets if formset.model is BudgetLine] or [None]
+        changed = lines.save(commit=False) if lines is not None else []
+        deleted = lines.deleted_objects if lines is not None else []
+        services.activity_save(
+            activity=form.instance, user=request.user, reason=reason, budget_lines=changed, deleted_budget_lines=deleted, **form_relations(form)
+        )
+        for formset in formsets:
+            if formset is not lines:
+                self.save_formset(request, form, formset, change=change)
+
 
 class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
     model = IndicatorPeriod
@@ -402,12 +577,11 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
         ("actual_source_vi", "actual_source_en"),
         "actual_status",
     ]
-    ACTUAL_FIELDS = ["actual_value", "actual_numerator", "actual_denominator", "actual_text_vi", "actual_text_en", "actual_source_vi", "actual_source_en"]
 
     def get_readonly_fields(self, request, obj=None):
         # An indicator computed from events (events.IndicatorRule) takes its actuals from attendance.
-        if obj is not None and hasattr(obj, "event_rule"):
-            return [*super().get_readonly_fields(request, obj), *self.ACTUAL_FIELDS]
+        if services.is_computed(obj):
+            return [*super().get_readonly_fields(request, obj), *services.ACTUAL_FIELDS]
         return super().get_readonly_fields(request, obj)
 
 
@@ -439,8 +613,16 @@ class IndicatorAdmin(OwnedByAgencyAdmin):
 
 
 class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
+    """A year's breakdown by sex, age... The formset checks that it adds up to the totals on the same
+    page; an indicator counted from events shows its breakdown read-only."""
+
     model = DisaggregatedValue
+    form = DisaggregatedValueForm
+    formset = DisaggregatedValueFormSet
     extra = 0
+
+    def _parent_allows(self, request, obj):
+        return super()._parent_allows(request, obj) and not (obj is not None and services.is_computed(obj.indicator))
 
 
 @admin.register(IndicatorPeriod)
@@ -457,10 +639,22 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
     def year_display(self, obj):
         return obj.delivery_plan.year
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "indicator":
-            kwargs["queryset"] = roles.editable(request.user, Indicator.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        # Counted from events: the actual is written by the count only (services.indicator_period_check).
+        if obj is not None and services.is_computed(obj.indicator):
+            return [*super().get_readonly_fields(request, obj), *services.ACTUAL_FIELDS]
+        return super().get_readonly_fields(request, obj)
+
+    def form_check(self, request):
+        # The breakdown typed on the same page is checked with the new totals by its formset.
+        return staticmethod(partial(services.indicator_period_check, user=request.user, disaggregated_values=[]))
+
+    def save_related(self, request, form, formsets, change):
+        reason = change_reason(form)
+        [values] = [formset for formset in formsets if formset.model is DisaggregatedValue] or [None]
+        changed = values.save(commit=False) if values is not None else None
+        deleted = values.deleted_objects if values is not None else []
+        services.indicator_period_save(period=form.instance, user=request.user, reason=reason, disaggregated_values=changed, deleted_values=deleted)
 
 
 @admin.register(BudgetLine)
@@ -469,12 +663,13 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
     list_filter = [
         ("activity__output__objective", admin.RelatedOnlyFieldListFilter),
         ("activity__task_group", admin.RelatedOnlyFieldListFilter),
-        "delivery_plan__year",
+        YearFilter,
         "source",
         "status",
         ("activity__lead_agency", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["activity", "delivery_plan", "funder"]
+    year_filter = staticmethod(lambda year: Q(delivery_plan__year=year))
     search_fields = ["activity__code", "activity__title_vi", "funder__name_vi", "funder__acronym"]
     autocomplete_fields = ["activity", "funder"]
     ordering = ["activity__code", "delivery_plan__year"]
@@ -486,11 +681,6 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
     @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
     def amount_display(self, obj):
         return vnd(obj.amount_vnd)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "activity":
-            kwargs["queryset"] = roles.editable(request.user, Activity.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # Accounts -------------------------------------------------------------------------------------
@@ -515,11 +705,18 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
     accounts and give them the portal's groups and an agency, never superuser status or per-user
     permissions, and may not change a superuser."""
 
-    SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+    # Staff status follows the portal's groups (services.account_save): no box to forget.
+    SUPERUSER_ONLY = ("is_superuser", "user_permissions", "is_staff")
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
-        (_("Role"), {"fields": ["is_staff", "groups"]}),
+        (
+            _("Role"),
+            {
+                "fields": ["groups"],
+                "description": _("A group gives access to the portal at once: coordinators and focal points to the plan, organisers to their events."),
+            },
+        ),
     ]
     form = ReasonUserChangeForm
     inlines = [MembershipInline]
@@ -530,6 +727,18 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
     def agency(self, obj):
         membership = getattr(obj, "membership", None)
         return membership.organisation.acronym or membership.organisation if membership else ""
+
+    def save_related(self, request, form, formsets, change):
+        relations = {name: form.cleaned_data[name] for name in ("groups", "user_permissions") if name in form.cleaned_data}
+        services.account_save(account=form.instance, user=request.user, **relations)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        queryset.delete()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))

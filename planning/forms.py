@@ -1,11 +1,31 @@
-"""Forms of the plan: input and layout only. Writes go through planning.services."""
+"""Forms of the plan: input and layout only. Writes go through planning.services.
+
+The admin's forms ask the service that will save a row whether it would accept it (`service_check`),
+so each rule is written once, in the service, and its message still appears beside its field.
+"""
+
+import datetime
 
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, validate_activity_relations
+from . import services
+from .models import Activity, DisaggregatedValue, Disaggregation, OrganisationType, Province
+from .models.indicators import NOT_RECORDED, category_label
+
+REFUSED = _("You may not make this change: it concerns another agency's part of the plan.")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError beside the form's fields (or above them when it names no field here)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
 
 
 class ChangeReasonMixin(forms.Form):
@@ -25,7 +45,31 @@ class ChangeReasonMixin(forms.Form):
         self.fields["change_reason"].required = bool(instance is not None and instance.pk)
 
 
-class ReasonModelForm(ChangeReasonMixin, forms.ModelForm):
+class ServiceCheckedForm(forms.ModelForm):
+    """A model form that, once the model's own validation passes, asks the service.
+
+    `service_check(instance, **relations)` is set by the admin for the user at hand (e.g.
+    services.record_check bound to request.user); None leaves the check to the form's formset.
+    """
+
+    service_check = None
+
+    def relations(self) -> dict:
+        return {field.name: self.cleaned_data[field.name] for field in self._meta.model._meta.many_to_many if field.name in self.cleaned_data}
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.service_check is None or self._errors:
+            return
+        try:
+            self.service_check(self.instance, **self.relations())
+        except ValidationError as error:
+            add_service_errors(self, error)
+        except PermissionDenied:
+            self.add_error(None, REFUSED)
+
+
+class ReasonModelForm(ChangeReasonMixin, ServiceCheckedForm):
     pass
 
 
@@ -38,25 +82,89 @@ class ActivityForm(ReasonModelForm):
         model = Activity
         fields = "__all__"  # noqa: DJ007 - each form (the admin's fieldsets) narrows it
 
-    def clean(self):
-        cleaned = super().clean()
-        if "delivery_plans" in cleaned:
-            # The budget lines typed inline on the same page are checked against these years.
-            self.instance.pending_delivery_plans = list(cleaned["delivery_plans"])
-        data = {
-            "lead_agency": cleaned.get("lead_agency"),
-            "partner_agencies": cleaned.get("partner_agencies"),
-            "supporting_partners": cleaned.get("supporting_partners"),
-            "provinces": cleaned.get("provinces"),
-            "planned_start": cleaned.get("planned_start"),
-            "planned_end": cleaned.get("planned_end"),
-            "actual_start": cleaned.get("actual_start"),
-            "actual_end": cleaned.get("actual_end"),
-        }
+
+def is_former(province: Province, today: datetime.date | None = None) -> bool:
+    return province.valid_to is not None and province.valid_to < (today or datetime.date.today())
+
+
+def province_label(province: Province) -> str:
+    """A province in a picker, in the reader's language; a former one says so."""
+    if is_former(province):
+        return _("%(name)s (%(code)s) — former, until %(date)s") % {"name": province.name, "code": province.code, "date": f"{province.valid_to:%d/%m/%Y}"}
+    return f"{province.name} ({province.code})"
+
+
+def category_choices():
+    """Every category of every disaggregation, grouped by disaggregation, in the reader's language."""
+    choices = [("", "---------"), (NOT_RECORDED, category_label(None, NOT_RECORDED))]
+    for disaggregation in Disaggregation.objects.all():
+        if disaggregation.categories:
+            options = [(entry[0], category_label(disaggregation, entry[0])) for entry in disaggregation.categories]
+        elif disaggregation.code == "province":
+            current = Province.objects.filter(valid_to__isnull=True).order_by("code")
+            options = [(province.code, province_label(province)) for province in current]
+        elif disaggregation.code == "organisation-type":
+            options = [(str(value), label) for value, label in OrganisationType.choices]
+        else:
+            continue
+        choices.append((str(disaggregation), options))
+    return choices
+
+
+class DisaggregatedValueForm(ServiceCheckedForm):
+    category = forms.ChoiceField(label=_("category"), choices=category_choices)
+
+    class Meta:
+        model = DisaggregatedValue
+        fields = "__all__"  # noqa: DJ007 - the admin's inline narrows it
+
+
+def form_rows(formset) -> list:
+    """The forms of a formset that stand for a row after the save: valid, not deleted, not left empty."""
+    deleted = set(map(id, formset.deleted_forms)) if formset.can_delete else set()
+    return [
+        form
+        for form in formset.forms
+        if hasattr(form, "cleaned_data") and id(form) not in deleted and (form.instance.pk is not None or form.has_changed()) and not form._errors
+    ]
+
+
+class BudgetLineFormSet(BaseInlineFormSet):
+    """An activity's budget lines, checked against the years ticked on the same page (one rule:
+    services.budget_line_check, given the years the activity will have)."""
+
+    user = None
+
+    def ticked_years(self):
+        if "delivery_plans" not in self.data:
+            return None
+        field = Activity._meta.get_field("delivery_plans").formfield()
         try:
-            validate_activity_relations(**data)
+            return list(field.clean(self.data.getlist("delivery_plans")))
+        except ValidationError:
+            return None  # the activity's own form shows why
+
+    def clean(self):
+        super().clean()
+        years = self.ticked_years()
+        for form in form_rows(self):
+            try:
+                services.budget_line_check(form.instance, user=self.user, activity_years=years)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, REFUSED)
+
+
+class DisaggregatedValueFormSet(BaseInlineFormSet):
+    """The breakdown of one year's target and actual, checked with the totals typed on the same page."""
+
+    def clean(self):
+        super().clean()
+        if any(form._errors for form in self.forms if hasattr(form, "_errors") and form._errors):
+            return
+        values = [form.instance for form in form_rows(self)]
+        try:
+            services.disaggregation_check(period=self.instance, values=values)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                if field in self.fields and field not in self.errors:
-                    self.add_error(field, messages)
-        return cleaned
+            raise ValidationError(error.messages) from None

@@ -42,8 +42,48 @@ def sync_groups(**kwargs):
     organisers.permissions.add(*planning.filter(content_type__model__in=PLANNING_MODELS, codename__startswith="view_"))
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per user object (so once per request) and kept on it.
+
+    Changing a user's groups through `accounts_sync_staff` (or reloading the user) forgets them.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_group_names", None)
+    if cached is None:
+        cached = user._portal_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return cached
+
+
+def forget_groups(user) -> None:
+    user.__dict__.pop("_portal_group_names", None)
+
+
 def is_coordinator(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=COORDINATORS).exists())
+    return user.is_active and (user.is_superuser or COORDINATORS in group_names(user))
+
+
+def is_focal_point(user) -> bool:
+    return user.is_active and FOCAL_POINTS in group_names(user)
+
+
+def is_organiser(user) -> bool:
+    return user.is_active and ORGANISERS in group_names(user)
+
+
+def has_portal_role(user) -> bool:
+    """In one of the portal's groups: such an account signs in to the admin without anything else ticked."""
+    return bool(group_names(user) & set(GROUP_LABELS))
+
+
+def start_page(user) -> str:
+    """Where a user lands after signing in: coordinators and focal points on the plan's admin,
+    organisers on their events. Resolved by name: planning does not import events."""
+    from django.urls import reverse
+
+    if user.is_authenticated and is_organiser(user) and not (is_coordinator(user) or is_focal_point(user)):
+        return reverse("events:event-list")
+    return reverse("admin:index")
 
 
 def user_agency(user):

@@ -14,19 +14,31 @@ from .models import (
     Activity,
     BudgetLine,
     DeliveryPlan,
+    DisaggregatedValue,
     Indicator,
     IndicatorPeriod,
+    Measure,
     Organisation,
     Output,
     Plan,
     ReviewStatus,
+    ValueKind,
     validate_activity_relations,
 )
+from .models.indicators import NOT_RECORDED, category_label
 
 
 def _check_can_edit(user, obj: models.Model) -> None:
-    if user is not None and not roles.can_edit(user, obj):
-        raise PermissionDenied(f"{user} may not change {obj}.")
+    """May `user` write this row? For a row already saved, both as stored and as changed: a focal
+    point can neither touch another agency's row nor hand their own to another agency."""
+    if user is None:
+        return
+    if obj.pk is not None:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        if stored is not None and not roles.can_edit(user, stored):
+            raise PermissionDenied(f"{user} may not change {stored}.")
+    if not roles.can_edit(user, obj):
+        raise PermissionDenied(f"{user} may not write {obj}.")
 
 
 @transaction.atomic
@@ -127,44 +139,112 @@ def activity_create(
         output=output, code=code, title_vi=title_vi, lead_agency=lead_agency, task_group=task_group,
         planned_start=planned_start, planned_end=planned_end, **fields,
     )  # fmt: skip
-    if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != lead_agency:
-        raise PermissionDenied("A focal point creates activities only for their own agency.")
-    relations = {"partner_agencies": list(partner_agencies), "supporting_partners": list(supporting_partners), "provinces": list(provinces)}
-    dates = {"planned_start": planned_start, "planned_end": planned_end, "actual_start": activity.actual_start, "actual_end": activity.actual_end}
-    validate_activity_relations(lead_agency=lead_agency, **dates, **relations)
-    return _save(activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)})
+    relations = {"partner_agencies": partner_agencies, "supporting_partners": supporting_partners, "provinces": provinces, "means": means}
+    return activity_save(activity=activity, user=user, reason=reason or "Activity created", delivery_plans=delivery_plans, **relations)
 
 
 ACTIVITY_RELATIONS = ("partner_agencies", "supporting_partners", "provinces", "means", "delivery_plans")
+CHECKED_RELATIONS = ("partner_agencies", "supporting_partners", "provinces")
 
 
 def activity_update(*, activity: Activity, user, reason: str, **changes) -> Activity:
     """Change an activity's fields and relations; only its agency's focal points and coordinators may."""
-    _check_can_edit(user, activity)
     if not reason.strip():
         raise ValueError("Say why the activity changes: the reason is kept in its history.")
-    m2m = {name: list(changes.pop(name)) for name in ACTIVITY_RELATIONS if name in changes}
+    m2m = {name: changes.pop(name) for name in ACTIVITY_RELATIONS if name in changes}
     for field, value in changes.items():
         setattr(activity, field, value)
-    if user is not None and not roles.is_coordinator(user) and activity.lead_agency != roles.user_agency(user):
-        raise PermissionDenied("A focal point cannot hand an activity to another agency.")
-    current = {name: m2m.get(name, list(getattr(activity, name).all())) for name in ("partner_agencies", "supporting_partners", "provinces")}
+    return activity_save(activity=activity, user=user, reason=reason, **m2m)
+
+
+def activity_check(activity: Activity, *, user, **relations) -> None:
+    """Who may write it and the rules over its relations (the activity's own fields: Activity.clean).
+
+    `relations` are the new values of some many-to-many relations; the others are read from the
+    database. The admin's form calls this too, so its messages appear beside their fields.
+    """
+    _check_can_edit(user, activity)
+    current = {name: list(relations[name]) if name in relations else (list(getattr(activity, name).all()) if activity.pk else []) for name in CHECKED_RELATIONS}
     dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")}
-    validate_activity_relations(lead_agency=activity.lead_agency, **dates, **current)
-    if "delivery_plans" in m2m:
-        dropped = activity.budget_lines.exclude(delivery_plan__in=m2m["delivery_plans"]).values_list("delivery_plan__year", flat=True).distinct()
+    validate_activity_relations(lead_agency=related(activity, "lead_agency"), **dates, **current)
+
+
+def related(obj, name):
+    """The object a foreign key points to, or None when it is empty (without raising)."""
+    descriptor = getattr(type(obj), name)
+    if getattr(obj, descriptor.field.attname) is None and not descriptor.is_cached(obj):
+        return None
+    return getattr(obj, name)
+
+
+def activity_budget_years_check(*, delivery_plans: Iterable[DeliveryPlan] | None, budget_lines: Iterable[BudgetLine]) -> list[BudgetLine]:
+    """Every budget line of an activity belongs to one of the activity's years.
+
+    Returns the lines outside `delivery_plans` (empty when all fit); `delivery_plans` None means the
+    years are not known yet, and nothing is checked.
+    """
+    if delivery_plans is None:
+        return []
+    years = {delivery_plan.pk for delivery_plan in delivery_plans}
+    return [line for line in budget_lines if line.delivery_plan_id is not None and line.delivery_plan_id not in years]
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    activity: Activity,
+    user,
+    reason: str,
+    budget_lines: Iterable[BudgetLine] = (),
+    deleted_budget_lines: Iterable[BudgetLine] = (),
+    **relations,
+) -> Activity:
+    """Save an activity with its relations and, when given, its changed and deleted budget lines,
+    all checked together: the lines against the years the activity has after the change."""
+    relations = {name: list(values) for name, values in relations.items()}
+    activity_check(activity, user=user, **relations)
+    budget_lines, deleted = list(budget_lines), {line.pk for line in deleted_budget_lines if line.pk}
+    for line in budget_lines:
+        budget_line_check(line, user=user, activity_years=relations.get("delivery_plans"))
+    if activity.pk and "delivery_plans" in relations:
+        changed = {line.pk for line in budget_lines if line.pk}
+        kept = activity.budget_lines.exclude(pk__in=deleted | changed).select_related("delivery_plan")
+        dropped = activity_budget_years_check(delivery_plans=relations["delivery_plans"], budget_lines=kept)
         if dropped:
-            years = ", ".join(str(year) for year in sorted(dropped))
+            years = ", ".join(str(year) for year in sorted({line.delivery_plan.year for line in dropped}))
             raise ValidationError({"delivery_plans": _("The activity still has budget lines for %(years)s: remove or move them first.") % {"years": years}})
-    return _save(activity, user=user, reason=reason, m2m=m2m)
+    _save(activity, user=user, reason=reason, m2m=relations)
+    for line in deleted_budget_lines:
+        record_delete(obj=line, user=user, reason=reason)
+    for line in budget_lines:
+        line.activity = activity
+        _save(line, user=user, reason=reason)
+    return activity
 
 
 def budget_line_create(
     *, activity: Activity, delivery_plan: DeliveryPlan, source: str, amount_vnd: Decimal | int | None, user=None, reason: str = "", **fields
 ) -> BudgetLine:
-    _check_can_edit(user, activity)
     line = BudgetLine(activity=activity, delivery_plan=delivery_plan, source=source, amount_vnd=amount_vnd, **fields)
-    return _save(line, user=user, reason=reason or "Budget line added")
+    return budget_line_save(line=line, user=user, reason=reason or "Budget line added")
+
+
+def budget_line_check(line: BudgetLine, *, user, activity_years: Iterable[DeliveryPlan] | None = None) -> None:
+    """Who may write it, and its year among its activity's (`activity_years`, else the stored ones)."""
+    _check_can_edit(user, line)
+    activity = related(line, "activity")
+    if activity is None:
+        return
+    if activity_years is None and activity.pk:
+        activity_years = activity.delivery_plans.all()
+    if activity_budget_years_check(delivery_plans=activity_years, budget_lines=[line]):
+        raise ValidationError({"delivery_plan": _("Choose one of the activity's years: tick this year among its delivery plans first.")})
+
+
+def budget_line_save(*, line: BudgetLine, user, reason: str) -> BudgetLine:
+    line.full_clean()
+    budget_line_check(line, user=user)
+    return _save(line, user=user, reason=reason)
 
 
 def indicator_create(
@@ -180,16 +260,207 @@ def indicator_create(
     **fields,
 ) -> Indicator:
     indicator = Indicator(code=code, level=level, title_vi=title_vi, responsible_agency=responsible_agency, **fields)
-    if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != responsible_agency:
-        raise PermissionDenied("A focal point creates indicators only for their own agency.")
-    return _save(indicator, user=user, reason=reason or "Indicator created", m2m={"disaggregations": list(disaggregations), "references": list(references)})
+    return indicator_save(indicator=indicator, user=user, reason=reason or "Indicator created", disaggregations=disaggregations, references=references)
 
 
-def indicator_period_set(*, indicator: Indicator, delivery_plan: DeliveryPlan, user=None, reason: str = "", **values) -> IndicatorPeriod:
-    """Set the target and/or actual of one year, creating the year's row when needed."""
+def indicator_save(*, indicator: Indicator, user, reason: str, **relations) -> Indicator:
     _check_can_edit(user, indicator)
+    return _save(indicator, user=user, reason=reason, m2m={name: list(values) for name, values in relations.items()})
+
+
+def indicator_period_set(
+    *, indicator: Indicator, delivery_plan: DeliveryPlan, user=None, reason: str = "", computed: bool = False, **values
+) -> IndicatorPeriod:
+    """Set the target and/or actual of one year, creating the year's row when needed.
+
+    The actual of an indicator counted from events is written only by that count (`computed=True`).
+    """
     period = IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan=delivery_plan).first()
     period = period or IndicatorPeriod(indicator=indicator, delivery_plan=delivery_plan)
     for field, value in values.items():
         setattr(period, field, value)
-    return _save(period, user=user, reason=reason or "Target and actual recorded")
+    return indicator_period_save(period=period, user=user, reason=reason or "Target and actual recorded", computed=computed)
+
+
+ACTUAL_FIELDS = ("actual_value", "actual_numerator", "actual_denominator", "actual_text_vi", "actual_text_en", "actual_source_vi", "actual_source_en")
+
+
+def is_computed(indicator: Indicator) -> bool:
+    """Counted from events: an events.IndicatorRule points at it (read without importing events)."""
+    return indicator is not None and indicator.pk is not None and hasattr(indicator, "event_rule")
+
+
+def indicator_period_check(period: IndicatorPeriod, *, user, computed: bool = False, disaggregated_values: Iterable[DisaggregatedValue] | None = None) -> None:
+    """Who may write it; no manual actual for an indicator counted from events; its disaggregated
+    values (`disaggregated_values`, else the stored ones) add up to its totals."""
+    _check_can_edit(user, period)
+    indicator = related(period, "indicator")
+    if not computed and is_computed(indicator):
+        stored = IndicatorPeriod.objects.filter(pk=period.pk).first() if period.pk else IndicatorPeriod()
+        changed = [field for field in ACTUAL_FIELDS if getattr(period, field) != getattr(stored, field)]
+        if changed:
+            raise ValidationError({changed[0]: _("This indicator is counted from event attendance: its actual is computed, not typed.")})
+    if computed:
+        return  # the count from events writes its own breakdown next
+    if disaggregated_values is None:
+        disaggregated_values = period.disaggregated_values.select_related("disaggregation") if period.pk else []
+    disaggregation_check(period=period, values=disaggregated_values)
+
+
+@transaction.atomic
+def indicator_period_save(
+    *,
+    period: IndicatorPeriod,
+    user,
+    reason: str,
+    computed: bool = False,
+    disaggregated_values: Iterable[DisaggregatedValue] | None = None,
+    deleted_values: Iterable[DisaggregatedValue] = (),
+) -> IndicatorPeriod:
+    """Save one year of an indicator and, when given, its changed and deleted disaggregated values."""
+    final = None
+    if disaggregated_values is not None:
+        disaggregated_values, deleted = list(disaggregated_values), {value.pk for value in deleted_values if value.pk}
+        changed = {value.pk for value in disaggregated_values if value.pk}
+        stored = list(period.disaggregated_values.exclude(pk__in=deleted | changed).select_related("disaggregation")) if period.pk else []
+        final = [*stored, *disaggregated_values]
+        for value in disaggregated_values:
+            disaggregated_value_check(value, user=user, computed=computed)
+    indicator_period_check(period, user=user, computed=computed, disaggregated_values=final)
+    _save(period, user=user, reason=reason)
+    for value in deleted_values:
+        record_delete(obj=value, user=user, reason=reason)
+    for value in disaggregated_values or ():
+        value.period = period
+        _save(value, user=user, reason=reason)
+    return period
+
+
+def disaggregated_value_check(value: DisaggregatedValue, *, user, computed: bool = False) -> None:
+    _check_can_edit(user, value)
+    period = related(value, "period")
+    if not computed and value.kind == ValueKind.ACTUAL and period is not None and is_computed(related(period, "indicator")):
+        raise ValidationError({"value": _("This indicator is counted from event attendance: its actual is computed, not typed.")})
+
+
+def disaggregation_check(*, period: IndicatorPeriod, values: Iterable[DisaggregatedValue]) -> None:
+    """The parts of a number indicator's total never exceed it, and a breakdown that covers a whole
+    dimension (every category, or the rest named “not recorded”) adds up to it exactly.
+
+    An actual counted from events is left to that count.
+    """
+    indicator = related(period, "indicator")
+    if indicator is None or indicator.measure != Measure.NUMBER:
+        return
+    groups: dict[tuple, list[DisaggregatedValue]] = {}
+    for value in values:
+        if value.value is not None and value.disaggregation_id:
+            groups.setdefault((value.kind, value.disaggregation_id), []).append(value)
+    errors = {}
+    for (kind, _disaggregation), parts in groups.items():
+        if kind == ValueKind.ACTUAL and is_computed(indicator):
+            continue
+        total = getattr(period, f"{kind}_value")
+        disaggregation = parts[0].disaggregation
+        given = {part.category for part in parts}
+        codes = {entry[0] for entry in disaggregation.categories or []}
+        whole = NOT_RECORDED in given or (codes and codes <= given)
+        summed = sum(part.value for part in parts)
+        context = {"dimension": disaggregation, "sum": _number(summed), "total": _number(total), "not_recorded": category_label(disaggregation, NOT_RECORDED)}
+        if total is None:
+            if whole:
+                errors.setdefault(f"{kind}_value", []).append(_("Give the total that the %(dimension)s breakdown adds up to (%(sum)s).") % context)
+        elif summed > total:
+            errors.setdefault(f"{kind}_value", []).append(_("By %(dimension)s the parts add up to %(sum)s, more than the total of %(total)s.") % context)
+        elif whole and summed != total:
+            errors.setdefault(f"{kind}_value", []).append(
+                _("By %(dimension)s the parts add up to %(sum)s, not the total of %(total)s: correct them, or record the difference as “%(not_recorded)s”.")
+                % context
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def disaggregated_value_save(*, value: DisaggregatedValue, user, reason: str, computed: bool = False) -> DisaggregatedValue:
+    """One disaggregated value, checked with its period's other values against the period's total."""
+    value.full_clean()
+    disaggregated_value_check(value, user=user, computed=computed)
+    others = value.period.disaggregated_values.exclude(pk=value.pk).select_related("disaggregation")
+    if not computed:
+        disaggregation_check(period=value.period, values=[*others, value])
+    return _save(value, user=user, reason=reason)
+
+
+# Any row of the plan: the admin's one way in -----------------------------------------------------
+
+
+@transaction.atomic
+def record_save(*, obj: models.Model, user, reason: str, m2m: dict[str, Iterable] | None = None) -> models.Model:
+    """Save a row of any planning model through the service that owns its rules; rows without rules
+    of their own (reference data, objectives, outputs, delivery plans' fields) are validated by the
+    model and saved with their history."""
+    m2m = dict(m2m or {})
+    if isinstance(obj, Activity):
+        return activity_save(activity=obj, user=user, reason=reason, **m2m)
+    if isinstance(obj, Indicator):
+        return indicator_save(indicator=obj, user=user, reason=reason, **m2m)
+    if isinstance(obj, IndicatorPeriod):
+        return indicator_period_save(period=obj, user=user, reason=reason)
+    if isinstance(obj, BudgetLine):
+        return budget_line_save(line=obj, user=user, reason=reason)
+    if isinstance(obj, DisaggregatedValue):
+        return disaggregated_value_save(value=obj, user=user, reason=reason)
+    _check_can_edit(user, obj)
+    return _save(obj, user=user, reason=reason, m2m=m2m)
+
+
+def record_check(obj: models.Model, *, user, **m2m) -> None:
+    """The checks `record_save` makes beyond the model's own validation, for a form to show first."""
+    if isinstance(obj, Activity):
+        activity_check(obj, user=user, **m2m)
+    elif isinstance(obj, IndicatorPeriod):
+        indicator_period_check(obj, user=user)
+    elif isinstance(obj, BudgetLine):
+        budget_line_check(obj, user=user)
+    elif isinstance(obj, DisaggregatedValue):
+        disaggregated_value_check(obj, user=user)
+    else:
+        _check_can_edit(user, obj)
+
+
+@transaction.atomic
+def record_delete(*, obj: models.Model, user, reason: str = "") -> None:
+    _check_can_edit(user, obj)
+    obj._history_user = user
+    obj._change_reason = reason or None
+    obj.delete()
+
+
+# Accounts ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_save(*, account, user, groups: Iterable | None = None, user_permissions: Iterable | None = None):
+    """Save an account and its groups; the portal's groups give access to the admin at once.
+
+    Staff status is decided here and only here: an account in a portal group is staff; one that
+    leaves the portal's groups stops being staff unless it is a superuser or holds other powers.
+    """
+    account.save()
+    if groups is not None:
+        account.groups.set(groups)
+    if user_permissions is not None:
+        account.user_permissions.set(user_permissions)
+    roles.forget_groups(account)
+    other_powers = account.is_superuser or account.user_permissions.exists() or bool(roles.group_names(account) - set(roles.GROUP_LABELS))
+    staff = roles.has_portal_role(account) or (account.is_staff and other_powers)
+    if staff != account.is_staff:
+        account.is_staff = staff
+        account.save(update_fields=["is_staff"])
+    return account

@@ -41,19 +41,6 @@ SECURED_STATUSES = (FundingStatus.COMMITTED, FundingStatus.DISBURSED, FundingSta
 DISBURSED_STATUSES = (FundingStatus.DISBURSED, FundingStatus.SPENT)
 
 
-def activity_years(activity: Activity) -> list[DeliveryPlan] | None:
-    """The delivery plans a budget line of `activity` may belong to.
-
-    On the admin's activity page the lines are checked before the activity's ticked years are saved:
-    ActivityForm puts the ticked years on the instance as `pending_delivery_plans`. Without them an
-    unsaved activity has no years yet, and is not checked (the service saves years before lines).
-    """
-    pending = getattr(activity, "pending_delivery_plans", None)
-    if pending is not None:
-        return list(pending)
-    return list(activity.delivery_plans.all()) if activity.pk else None
-
-
 class BudgetLineQuerySet(models.QuerySet):
     def for_agency(self, organisation):
         return self.filter(activity__lead_agency=organisation)
@@ -130,8 +117,8 @@ class BudgetLine(models.Model):
             plan_id = activity.plan_id or (activity.output.plan_id if activity.output_id else None)
             if plan_id and self.delivery_plan.plan_id != plan_id:
                 errors["delivery_plan"] = _("Choose a delivery plan of the activity's own plan.")
-            elif (years := activity_years(activity)) is not None and self.delivery_plan not in years:
-                errors["delivery_plan"] = _("Choose one of the activity's years: tick this year among its delivery plans first.")
+            # Its year among the activity's years: a rule over the activity's relations, checked by
+            # services.budget_line_check (with the years the activity has after the change).
         if self.currency != "VND":
             # The VND amount of a foreign-currency line is always its amount at the stated rate.
             if "original_amount" not in errors and "exchange_rate" not in errors:

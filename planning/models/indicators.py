@@ -336,6 +336,24 @@ class IndicatorPeriod(models.Model):
             raise ValidationError(errors)
 
 
+NOT_RECORDED = "not-recorded"
+
+
+def category_label(disaggregation, code: str) -> str:
+    """A category of a disaggregation in the reader's language (“Nữ”, “Female”), never its code."""
+    from django.utils.translation import get_language
+
+    if code == NOT_RECORDED:
+        return str(_("Not recorded"))
+    english = (get_language() or "vi").startswith("en")
+    for entry in getattr(disaggregation, "categories", None) or []:
+        if entry and entry[0] == code:
+            name_vi = entry[1] if len(entry) > 1 else code
+            name_en = entry[2] if len(entry) > 2 and entry[2] else name_vi
+            return name_en if english else name_vi
+    return code
+
+
 class ValueKind(models.TextChoices):
     TARGET = "target", _("Target")
     ACTUAL = "actual", _("Actual")
@@ -348,7 +366,9 @@ class DisaggregatedValue(models.Model):
     kind = models.CharField(_("target or actual"), max_length=10, choices=ValueKind.choices, default=ValueKind.ACTUAL)
     disaggregation = models.ForeignKey(Disaggregation, verbose_name=_("disaggregation"), on_delete=models.PROTECT)
     category = models.CharField(
-        _("category"), max_length=40, help_text=_("A category code of the disaggregation, a province code or an IATI organisation type.")
+        _("category"),
+        max_length=40,
+        help_text=_("A category of the disaggregation, a province or an organisation type; “not recorded” names the rest of the total."),
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -370,7 +390,7 @@ class DisaggregatedValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period} · {self.disaggregation} · {self.category}"
+        return f"{self.period} · {self.disaggregation} · {self.category_label}"
 
     def save(self, *args, **kwargs):
         if self.denominator:
@@ -383,9 +403,14 @@ class DisaggregatedValue(models.Model):
         period = related_or_none(self, "period")
         if period is not None:
             errors.update(check_measured_value(measure=period.indicator.measure, value=self.value, numerator=self.numerator, denominator=self.denominator))
-        if self.disaggregation_id and self.disaggregation.categories:
+        if self.disaggregation_id and self.disaggregation.categories and self.category != NOT_RECORDED:
             codes = [entry[0] for entry in self.disaggregation.categories]
             if self.category not in codes:
-                errors["category"] = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
+                labels = [category_label(self.disaggregation, code) for code in [*codes, NOT_RECORDED]]
+                errors["category"] = _("Choose one of: %(codes)s.") % {"codes": ", ".join(labels)}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.disaggregation, self.category)

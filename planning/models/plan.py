@@ -461,6 +461,8 @@ class Activity(PlanPart):
                 errors[end] = _("The end cannot be before the start.")
         if self.progress is not None and not 0 <= self.progress <= 100:
             errors["progress"] = _("Progress is a percentage between 0 and 100.")
+        if self.status == ActivityStatus.COMPLETED and self.progress is not None and self.progress != 100:
+            errors["progress"] = _("A completed activity is at 100 percent: set the progress to 100, or choose another status while work remains.")
         if self.status in (ActivityStatus.AT_RISK, ActivityStatus.OFF_TRACK) and not self.status_justification_vi.strip():
             errors["status_justification_vi"] = _("Say why the activity is at risk or off track.")
         if self.subtask_id and self.task_group_id and self.subtask.task_group_id != self.task_group_id:
