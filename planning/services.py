@@ -8,6 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from napwps import history
 
 from . import roles
 from .models import (
@@ -42,7 +45,7 @@ def _save(obj: models.Model, *, user, reason: str, m2m: dict[str, Iterable] | No
 
 
 def delivery_plan_create(*, plan: Plan, year: int, user=None, reason: str = "", **fields) -> DeliveryPlan:
-    return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or "Delivery plan opened")
+    return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or history.reason(gettext_noop("Delivery plan opened")))
 
 
 def _delivery_plan_move(
@@ -70,7 +73,7 @@ def delivery_plan_submit(*, delivery_plan: DeliveryPlan, user, reason: str = "")
         allowed_from=[ReviewStatus.DRAFT],
         coordinators_only=False,
         user=user,
-        reason=reason or "Submitted for approval",
+        reason=reason or history.reason(gettext_noop("Submitted for approval")),
     )
 
 
@@ -80,7 +83,7 @@ def delivery_plan_approve(*, delivery_plan: DeliveryPlan, approval_number: str, 
         raise ValidationError({"approval_number": _("An approved plan needs its approval document number and date.")})
     return _delivery_plan_move(
         delivery_plan, to=ReviewStatus.APPROVED, allowed_from=[ReviewStatus.SUBMITTED], coordinators_only=True, user=user,
-        reason=reason or f"Approved by {approval_number.strip()} of {approval_date:%d/%m/%Y}",
+        reason=reason or history.reason(gettext_noop("Approved by %(number)s of %(date)s"), number=approval_number.strip(), date=approval_date),
         approval_number=approval_number.strip(), approval_date=approval_date,
     )  # fmt: skip
 
@@ -88,7 +91,12 @@ def delivery_plan_approve(*, delivery_plan: DeliveryPlan, approval_number: str, 
 def delivery_plan_publish(*, delivery_plan: DeliveryPlan, user, reason: str = "") -> DeliveryPlan:
     """Approved → published, by a coordinator."""
     return _delivery_plan_move(
-        delivery_plan, to=ReviewStatus.PUBLISHED, allowed_from=[ReviewStatus.APPROVED], coordinators_only=True, user=user, reason=reason or "Published"
+        delivery_plan,
+        to=ReviewStatus.PUBLISHED,
+        allowed_from=[ReviewStatus.APPROVED],
+        coordinators_only=True,
+        user=user,
+        reason=reason or history.reason(gettext_noop("Published")),
     )
 
 
@@ -102,7 +110,9 @@ def delivery_plan_return_to_draft(*, delivery_plan: DeliveryPlan, user, reason: 
 
 
 def output_create(*, objective, code: str, title_vi: str, user=None, reason: str = "", **fields) -> Output:
-    return _save(Output(objective=objective, code=code, title_vi=title_vi, **fields), user=user, reason=reason or "Output created")
+    return _save(
+        Output(objective=objective, code=code, title_vi=title_vi, **fields), user=user, reason=reason or history.reason(gettext_noop("Output created"))
+    )
 
 
 def activity_create(
@@ -132,7 +142,12 @@ def activity_create(
     relations = {"partner_agencies": list(partner_agencies), "supporting_partners": list(supporting_partners), "provinces": list(provinces)}
     dates = {"planned_start": planned_start, "planned_end": planned_end, "actual_start": activity.actual_start, "actual_end": activity.actual_end}
     validate_activity_relations(lead_agency=lead_agency, **dates, **relations)
-    return _save(activity, user=user, reason=reason or "Activity created", m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)})
+    return _save(
+        activity,
+        user=user,
+        reason=reason or history.reason(gettext_noop("Activity created")),
+        m2m={**relations, "means": list(means), "delivery_plans": list(delivery_plans)},
+    )
 
 
 ACTIVITY_RELATIONS = ("partner_agencies", "supporting_partners", "provinces", "means", "delivery_plans")
@@ -164,7 +179,7 @@ def budget_line_create(
 ) -> BudgetLine:
     _check_can_edit(user, activity)
     line = BudgetLine(activity=activity, delivery_plan=delivery_plan, source=source, amount_vnd=amount_vnd, **fields)
-    return _save(line, user=user, reason=reason or "Budget line added")
+    return _save(line, user=user, reason=reason or history.reason(gettext_noop("Budget line added")))
 
 
 def indicator_create(
@@ -182,7 +197,12 @@ def indicator_create(
     indicator = Indicator(code=code, level=level, title_vi=title_vi, responsible_agency=responsible_agency, **fields)
     if user is not None and not roles.is_coordinator(user) and roles.user_agency(user) != responsible_agency:
         raise PermissionDenied("A focal point creates indicators only for their own agency.")
-    return _save(indicator, user=user, reason=reason or "Indicator created", m2m={"disaggregations": list(disaggregations), "references": list(references)})
+    return _save(
+        indicator,
+        user=user,
+        reason=reason or history.reason(gettext_noop("Indicator created")),
+        m2m={"disaggregations": list(disaggregations), "references": list(references)},
+    )
 
 
 def indicator_period_set(*, indicator: Indicator, delivery_plan: DeliveryPlan, user=None, reason: str = "", **values) -> IndicatorPeriod:
@@ -192,4 +212,4 @@ def indicator_period_set(*, indicator: Indicator, delivery_plan: DeliveryPlan, u
     period = period or IndicatorPeriod(indicator=indicator, delivery_plan=delivery_plan)
     for field, value in values.items():
         setattr(period, field, value)
-    return _save(period, user=user, reason=reason or "Target and actual recorded")
+    return _save(period, user=user, reason=reason or history.reason(gettext_noop("Target and actual recorded")))
