@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from events import selectors, services
 from events.models import Attendance, Participation, Person
+from napwps.history import render_reason
 from planning import roles
 from tests.factories import AttendanceFactory, EventFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
 
@@ -179,7 +180,7 @@ def test_coordinator_lists_possible_duplicates_compares_and_merges_them(two_even
     assert not Person.objects.filter(pk=by_email.pk).exists()
     moved.refresh_from_db()
     assert moved.person == keep
-    assert moved.history.first().history_change_reason == f"Merged person #{by_email.pk} into #{keep.pk}"
+    assert render_reason(moved.history.first().history_change_reason) == f"Gộp người #{by_email.pk} vào #{keep.pk}"
     keep.refresh_from_db()
     assert keep.phone == "0912345678"
 

@@ -35,7 +35,6 @@ KNOWN_ENGLISH = [
     "Run the selected action",
     "Username:",
     "Password:",
-    "By %s",
     "Filter",
     "Log in",
     "History",
@@ -79,6 +78,7 @@ def english_on(content: bytes) -> list[str]:
     found = [phrase for phrase in KNOWN_ENGLISH if (phrase in words if " " not in phrase else phrase in text)]
     found += [phrase for phrase in ENGLISH_PHRASES if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
     found += [phrase for phrase in WRONG_VIETNAMESE if phrase in text]
+    found += [f"By {match}" for match in re.findall(r"(?<!\w)By (\w+)", text)]  # the filters' " By %(filter_title)s "
     return sorted(set(found))
 
 
