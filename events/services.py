@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from napwps import history
 from planning import roles
 from planning import services as planning_services
 from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
@@ -114,7 +116,7 @@ def person_merge(*, keep: Person, duplicate: Person, user) -> Person:
     for participation in moving:
         participation.person = keep
         participation._history_user = user
-        participation._change_reason = f"Merged person #{duplicate.pk} into #{keep.pk}"
+        participation._change_reason = history.reason(gettext_noop("Merged person #%(duplicate)s into #%(keep)s"), duplicate=duplicate.pk, keep=keep.pk)
         participation.save(update_fields=["person"])
     for field in ("email", "phone", "age_band", *Person.WG_FIELDS):
         if getattr(keep, field) in ("", None) and getattr(duplicate, field) not in ("", None):
@@ -194,7 +196,11 @@ def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = No
         if figures.total == 0 and existing is None:
             continue
         period = planning_services.indicator_period_set(
-            indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason="Computed from event attendance", computed=True
+            indicator=indicator,
+            delivery_plan=delivery_plan,
+            actual_value=figures.total,
+            reason=history.reason(gettext_noop("Computed from event attendance")),
+            computed=True,
         )
         DisaggregatedValue.objects.filter(period=period, kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()).delete()
         DisaggregatedValue.objects.bulk_create(

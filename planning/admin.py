@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from napwps import formatting
 from napwps.bilingual import render
 
 from . import roles, selectors, services
@@ -64,7 +65,8 @@ DEFAULT_REASON = _("Created")
 
 
 def vnd(amount) -> str:
-    return f"{amount or 0:,.0f}".replace(",", ".")
+    """An amount in VND the reader's way: "1.234.567 ₫" in Vietnamese, "VND 1,234,567" in English."""
+    return formatting.money(amount or 0)
 
 
 def change_reason(form) -> str:
@@ -293,11 +295,11 @@ class BudgetColumnsMixin:
     def get_queryset(self, request):
         return selectors.with_budget_totals(super().get_queryset(request), year=selected_year(request))
 
-    @admin.display(description=_("budget (VND)"), ordering="budget_estimated")
+    @admin.display(description=_("budget"), ordering="budget_estimated")
     def budget_total(self, obj):
         return vnd(obj.budget_estimated)
 
-    @admin.display(description=_("funding gap (VND)"), ordering="budget_gap")
+    @admin.display(description=_("funding gap"), ordering="budget_gap")
     def funding_gap(self, obj):
         return vnd(obj.budget_gap)
 
@@ -588,7 +590,7 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
 @admin.register(Indicator)
 class IndicatorAdmin(OwnedByAgencyAdmin):
     agency_field = "responsible_agency"
-    list_display = ["code", "title_display", "level", "measure", "responsible_agency", "baseline_year", "baseline_value", "is_sample"]
+    list_display = ["code", "title_display", "level", "measure", "responsible_agency", "baseline_year", "baseline_display", "is_sample"]
     list_filter = [
         "level",
         "measure",
@@ -604,6 +606,11 @@ class IndicatorAdmin(OwnedByAgencyAdmin):
     filter_horizontal = ["disaggregations"]
     ordering = ["plan", "code"]
     inlines = [IndicatorPeriodInline]
+
+    @admin.display(description=_("baseline value"), ordering="baseline_value")
+    def baseline_display(self, obj):
+        return formatting.number(obj.baseline_value)
+
     fieldsets = [
         (None, {"fields": ["code", "order", "level", "plan_level_of", "objective", "output", "activity", "is_sample"]}),
         (_("Definition"), {"fields": ["title_vi", "title_en", "definition_vi", "definition_en", "measure", ("unit_vi", "unit_en"), ("numerator_vi", "numerator_en"), ("denominator_vi", "denominator_en"), "direction", "aggregation"]}),
@@ -627,7 +634,7 @@ class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
 
 @admin.register(IndicatorPeriod)
 class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
-    list_display = ["indicator", "year_display", "target_value", "actual_value", "actual_status"]
+    list_display = ["indicator", "year_display", "target_display", "actual_display", "actual_status"]
     list_filter = ["delivery_plan__year", "actual_status", ("indicator__responsible_agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["indicator", "delivery_plan"]
     search_fields = ["indicator__code", "indicator__title_vi"]
@@ -656,6 +663,14 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
         deleted = values.deleted_objects if values is not None else []
         services.indicator_period_save(period=form.instance, user=request.user, reason=reason, disaggregated_values=changed, deleted_values=deleted)
 
+    @admin.display(description=_("target"), ordering="target_value")
+    def target_display(self, obj):
+        return formatting.number(obj.target_value)
+
+    @admin.display(description=_("actual"), ordering="actual_value")
+    def actual_display(self, obj):
+        return formatting.number(obj.actual_value)
+
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(OwnedByAgencyAdmin):
@@ -678,7 +693,7 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
     def year_display(self, obj):
         return obj.delivery_plan.year
 
-    @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
+    @admin.display(description=_("amount"), ordering="amount_vnd")
     def amount_display(self, obj):
         return vnd(obj.amount_vnd)
 

@@ -8,6 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from napwps import history
 
 from . import roles
 from .models import (
@@ -54,7 +57,7 @@ def _save(obj: models.Model, *, user, reason: str, m2m: dict[str, Iterable] | No
 
 
 def delivery_plan_create(*, plan: Plan, year: int, user=None, reason: str = "", **fields) -> DeliveryPlan:
-    return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or "Delivery plan opened")
+    return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or history.reason(gettext_noop("Delivery plan opened")))
 
 
 def _delivery_plan_move(
@@ -82,7 +85,7 @@ def delivery_plan_submit(*, delivery_plan: DeliveryPlan, user, reason: str = "")
         allowed_from=[ReviewStatus.DRAFT],
         coordinators_only=False,
         user=user,
-        reason=reason or "Submitted for approval",
+        reason=reason or history.reason(gettext_noop("Submitted for approval")),
     )
 
 
@@ -92,7 +95,7 @@ def delivery_plan_approve(*, delivery_plan: DeliveryPlan, approval_number: str, 
         raise ValidationError({"approval_number": _("An approved plan needs its approval document number and date.")})
     return _delivery_plan_move(
         delivery_plan, to=ReviewStatus.APPROVED, allowed_from=[ReviewStatus.SUBMITTED], coordinators_only=True, user=user,
-        reason=reason or f"Approved by {approval_number.strip()} of {approval_date:%d/%m/%Y}",
+        reason=reason or history.reason(gettext_noop("Approved by %(number)s of %(date)s"), number=approval_number.strip(), date=approval_date),
         approval_number=approval_number.strip(), approval_date=approval_date,
     )  # fmt: skip
 
@@ -100,7 +103,12 @@ def delivery_plan_approve(*, delivery_plan: DeliveryPlan, approval_number: str, 
 def delivery_plan_publish(*, delivery_plan: DeliveryPlan, user, reason: str = "") -> DeliveryPlan:
     """Approved → published, by a coordinator."""
     return _delivery_plan_move(
-        delivery_plan, to=ReviewStatus.PUBLISHED, allowed_from=[ReviewStatus.APPROVED], coordinators_only=True, user=user, reason=reason or "Published"
+        delivery_plan,
+        to=ReviewStatus.PUBLISHED,
+        allowed_from=[ReviewStatus.APPROVED],
+        coordinators_only=True,
+        user=user,
+        reason=reason or history.reason(gettext_noop("Published")),
     )
 
 
@@ -114,7 +122,9 @@ def delivery_plan_return_to_draft(*, delivery_plan: DeliveryPlan, user, reason: 
 
 
 def output_create(*, objective, code: str, title_vi: str, user=None, reason: str = "", **fields) -> Output:
-    return _save(Output(objective=objective, code=code, title_vi=title_vi, **fields), user=user, reason=reason or "Output created")
+    return _save(
+        Output(objective=objective, code=code, title_vi=title_vi, **fields), user=user, reason=reason or history.reason(gettext_noop("Output created"))
+    )
 
 
 def activity_create(
@@ -140,7 +150,9 @@ def activity_create(
         planned_start=planned_start, planned_end=planned_end, **fields,
     )  # fmt: skip
     relations = {"partner_agencies": partner_agencies, "supporting_partners": supporting_partners, "provinces": provinces, "means": means}
-    return activity_save(activity=activity, user=user, reason=reason or "Activity created", delivery_plans=delivery_plans, **relations)
+    return activity_save(
+        activity=activity, user=user, reason=reason or history.reason(gettext_noop("Activity created")), delivery_plans=delivery_plans, **relations
+    )
 
 
 ACTIVITY_RELATIONS = ("partner_agencies", "supporting_partners", "provinces", "means", "delivery_plans")
@@ -226,7 +238,7 @@ def budget_line_create(
     *, activity: Activity, delivery_plan: DeliveryPlan, source: str, amount_vnd: Decimal | int | None, user=None, reason: str = "", **fields
 ) -> BudgetLine:
     line = BudgetLine(activity=activity, delivery_plan=delivery_plan, source=source, amount_vnd=amount_vnd, **fields)
-    return budget_line_save(line=line, user=user, reason=reason or "Budget line added")
+    return budget_line_save(line=line, user=user, reason=reason or history.reason(gettext_noop("Budget line added")))
 
 
 def budget_line_check(line: BudgetLine, *, user, activity_years: Iterable[DeliveryPlan] | None = None) -> None:
@@ -260,7 +272,13 @@ def indicator_create(
     **fields,
 ) -> Indicator:
     indicator = Indicator(code=code, level=level, title_vi=title_vi, responsible_agency=responsible_agency, **fields)
-    return indicator_save(indicator=indicator, user=user, reason=reason or "Indicator created", disaggregations=disaggregations, references=references)
+    return indicator_save(
+        indicator=indicator,
+        user=user,
+        reason=reason or history.reason(gettext_noop("Indicator created")),
+        disaggregations=disaggregations,
+        references=references,
+    )
 
 
 def indicator_save(*, indicator: Indicator, user, reason: str, **relations) -> Indicator:
@@ -279,7 +297,7 @@ def indicator_period_set(
     period = period or IndicatorPeriod(indicator=indicator, delivery_plan=delivery_plan)
     for field, value in values.items():
         setattr(period, field, value)
-    return indicator_period_save(period=period, user=user, reason=reason or "Target and actual recorded", computed=computed)
+    return indicator_period_save(period=period, user=user, reason=reason or history.reason(gettext_noop("Target and actual recorded")), computed=computed)
 
 
 ACTUAL_FIELDS = ("actual_value", "actual_numerator", "actual_denominator", "actual_text_vi", "actual_text_en", "actual_source_vi", "actual_source_en")

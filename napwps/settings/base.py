@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # money, number, percent, short_date, history_reason: in every template, no {% load %}.
+            "builtins": ["napwps.templatetags"],
         },
     },
 ]
@@ -106,6 +108,14 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per language (napwps/formats/vi, en): dd/mm/yyyy in Vietnamese, never month-first.
+FORMAT_MODULE_PATH = ["napwps.formats"]
+# Only when no language is active (management commands): ISO first, and still day before month.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+# Off on purpose: years and ids are integers too (2025 would read "2.025", an id 1234 in a form
+# "1.234"). Quantities and money are grouped explicitly by napwps.formatting.number() / money().
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events import selectors, services
 from events.models import Attendance, Participation, Person
+from napwps.history import render_reason
 from planning import roles
 from planning.models import PREVIEW_LIFETIME, ImportPreview
 from tests.factories import AttendanceFactory, EventFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
@@ -181,7 +182,7 @@ def test_coordinator_lists_possible_duplicates_compares_and_merges_them(two_even
     assert not Person.objects.filter(pk=by_email.pk).exists()
     moved.refresh_from_db()
     assert moved.person == keep
-    assert moved.history.first().history_change_reason == f"Merged person #{by_email.pk} into #{keep.pk}"
+    assert render_reason(moved.history.first().history_change_reason) == f"Gộp người #{by_email.pk} vào #{keep.pk}"
     keep.refresh_from_db()
     assert keep.phone == "0912345678"
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from napwps.history import render_reason
 from planning import services
 from planning.models import Activity, BudgetLine, FundingSource, IndicatorPeriod, Measure
 from tests.factories import (
@@ -448,10 +449,10 @@ def test_delivery_plan_goes_from_draft_to_published_recording_who_and_why():
 
     delivery_plan.refresh_from_db()
     assert (delivery_plan.status, delivery_plan.approval_number, delivery_plan.approval_date) == ("published", "12/QĐ-BNG", datetime.date(2025, 3, 1))
-    steps = [(h.status, h.history_user, h.history_change_reason) for h in delivery_plan.history.order_by("history_id")][1:]
+    steps = [(h.status, h.history_user, render_reason(h.history_change_reason)) for h in delivery_plan.history.order_by("history_id")][1:]
     assert steps == [
         ("submitted", user, "Ready"),
-        ("approved", user, "Approved by 12/QĐ-BNG of 01/03/2025"),
+        ("approved", user, "Phê duyệt theo văn bản số 12/QĐ-BNG ngày 01/03/2025"),
         ("published", user, "Public"),
     ]
 

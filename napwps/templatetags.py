@@ -1,0 +1,23 @@
+"""Template filters built into every template (settings.TEMPLATES "builtins"): no {% load %} needed.
+
+{{ amount|money }}  {{ amount|money:"USD" }}  {{ count|number }}  {{ value|number:1 }}
+{{ rate|percent }}  {{ day|short_date }}  {{ record.history_change_reason|history_reason }}
+"""
+
+from django import template
+
+from napwps import formatting, history
+
+register = template.Library()
+
+register.filter("money", formatting.money, is_safe=False)
+register.filter("number", formatting.number, is_safe=False)
+register.filter("percent", formatting.percent, is_safe=False)
+register.filter("short_date", formatting.short_date, is_safe=False)
+register.filter("history_reason", history.render_reason, is_safe=False)
+
+
+@register.simple_tag
+def history_changes(record, page_obj, model):
+    """The fields `record` changed against the record before it, with labels, local dates and numbers."""
+    return history.changes_for(record, page_obj, model)
