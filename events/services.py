@@ -107,29 +107,26 @@ def participant_register(*, event: Event, user, person: Person | None = None, pe
     """Register someone: an existing person, or a new one from `person_fields`.
 
     Done once however often it is asked: registrations of one event are made one at a time (the
-    event's row is locked), and someone already registered at this event, the same person or the
-    same name and organisation with no contact telling them apart, is returned as registered, not
-    created again (a withdrawn registration is reinstated). `participation.already_registered`
-    says which happened.
+    event's row is locked), and a new person with the same name and organisation as someone
+    registered at this event, with no contact telling them apart, is that registration: it is
+    returned, not created again (reinstated if it was withdrawn). `participation.already_registered`
+    says which happened. An existing `person` already registered is refused with a ValidationError.
     """
     check_manages(user, event)
     try:
         with transaction.atomic():
             return _register(event=event, user=user, person=person, person_fields=person_fields, **participation_fields)
-    except IntegrityError:
-        # Another request registered the same person between our check and our write: theirs stands.
+    except IntegrityError as error:
+        # Another request registered the same person between our check and our write.
         if person is None:
             raise
-        participation = Participation.objects.get(event=event, person=person)
-        participation.already_registered = True
-        return participation
+        raise ValidationError(_("This person is already registered."), code="unique") from error
 
 
 def _register(*, event: Event, user, person: Person | None, person_fields: dict | None, **participation_fields) -> Participation:
     Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
-    if person is not None:
-        existing = event.participations.filter(person=person).first()
-    else:
+    existing = None
+    if person is None:  # someone chosen on purpose and already registered is refused below ("already registered")
         person_fields = dict(person_fields or {})
         existing = selectors.registered_twin(
             event,

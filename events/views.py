@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -446,10 +446,11 @@ def sign_in_sheet(request, pk, day):
 
 
 @login_required
-@require_POST
 def certificates(request, pk):
     """Issue the certificates earned so far (each its number, kept) and download them: from the last day on."""
-    event = managed_event(request, pk)
+    event = managed_event(request, pk)  # someone else's event is not found, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         recipients = services.certificates_issue(event=event, user=request.user)
     except ValidationError as error:

@@ -152,7 +152,9 @@ def test_certificates_carry_a_stable_number_a_date_of_issue_and_the_events_signa
         AttendanceFactory(participation=participation)
     client.force_login(organiser)
 
-    text = pdf_text(client.post(reverse("events:certificates", args=[event.pk])).content)
+    content = client.post(reverse("events:certificates", args=[event.pk])).content
+    assert len(PdfReader(io.BytesIO(content)).pages) == 2  # one page each, signature included
+    text = pdf_text(content)
     numbers = dict(Certificate.objects.values_list("participation_id", "number"))
     assert sorted(numbers.values()) == [1, 2]
     assert numbers == {first.pk: 1, second.pk: 2}  # in name order: Bảo before Cúc
