@@ -442,3 +442,19 @@ def test_event_registrations_leave_out_the_withdrawn_and_put_names_in_order(even
     assert [p.person.full_name for p in selectors.event_registrations(event)] == IN_ORDER
     assert [p.person.full_name for p in selectors.event_registrations(event, withdrawn=True)] == ["An Văn Rút"]
     assert [row[1] for row in exports.participant_rows(event)] == [*IN_ORDER, "An Văn Rút"]  # the Excel list says who withdrew
+
+
+def test_a_coordinator_adds_an_event_with_its_agenda_in_the_admin(reference_data, client):
+    user = coordinator()
+    client.force_login(user)
+    data = {
+        "code": "admin-event", "type": "workshop", "title_vi": "Hội thảo thêm trong trang quản trị", "start_date": "2025-05-05", "end_date": "2025-05-06",
+        "modality": "in_person", "organisers": [Organisation.objects.get(code="mofa").pk], "audience": "[]", "certificate_min_days": 1,
+        "sessions-TOTAL_FORMS": 1, "sessions-INITIAL_FORMS": 0,
+        "sessions-0-day": "2025-05-05", "sessions-0-start_time": "08:30", "sessions-0-end_time": "10:00", "sessions-0-title_vi": "Khai mạc",
+    }  # fmt: skip
+    response = client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    event = Event.objects.get(code="admin-event")
+    assert list(event.sessions.values_list("title_vi", flat=True)) == ["Khai mạc"]
+    assert user in event.managers.all() and event.history.first().history_user == user  # as event_create does it
