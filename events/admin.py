@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Certificate, Event, EventType, Feedback, IndicatorRule, Participation, Person, Role, Sector, Session
+from .models import Event, EventType, Feedback, IndicatorRule, Participation, Person, Role, Sector, Session
 
 EVENT_RELATIONS = ("organisers", "co_organisers", "activities", "managers")
 
@@ -118,22 +118,6 @@ class FeedbackAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for feedback in queryset.select_related("event"):
             services.feedback_delete(feedback=feedback, user=request.user)
-
-
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    """Issued from the events pages only; shown here to look a number up."""
-
-    list_display = ["number", "event", "participation", "issued_on"]
-    list_filter = ["event"]
-    list_select_related = ["event", "participation__person", "participation__event"]
-    search_fields = ["participation__person__full_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class IndicatorRuleForm(forms.ModelForm):
