@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from napwps.exporting import Sheet, pdf_bytes, workbook_bytes
 
 from . import selectors
-from .models import SYNTHETIC_PARTICIPANTS_NOTE, Event, Participation, Person, RegistrationStatus, Session
+from .models import SYNTHETIC_PARTICIPANTS_NOTE, Event, Participation, Person, Session
 
 SIGN_IN_BLANK_ROWS = 5  # for people who come without registering
 
@@ -118,9 +118,7 @@ def sign_in_sheet(event: Event, day: datetime.date, request=None) -> bytes:
     days = event.days
     if day not in days:
         raise ValueError(f"{day:%d/%m/%Y} is not a day of the event {event.code}.")
-    participations = (
-        event.participations.exclude(status=RegistrationStatus.CANCELLED).select_related("person", "organisation").order_by("person__full_name", "pk")
-    )
+    participations = selectors.event_registrations(event)  # withdrawn registrations are off the sheet
     context = {
         "event": event,
         "day": day,
@@ -134,11 +132,14 @@ def sign_in_sheet(event: Event, day: datetime.date, request=None) -> bytes:
 # Certificates -----------------------------------------------------------------------------------
 
 
-def certificates(event: Event, request=None) -> bytes:
-    """One page per person present on at least `event.certificate_min_days` days."""
+def certificates(event: Event, request=None, *, recipients=None) -> bytes:
+    """One page per person present on at least `event.certificate_min_days` days, by name.
+
+    `recipients` are those `services.certificates_issue` returned, each with its `.certificate`
+    (number and date of issue); the signatory is the event's."""
     context = {
         "event": event,
-        "recipients": list(selectors.certificate_recipients(event)),
+        "recipients": list(selectors.certificate_recipients(event) if recipients is None else recipients),
         "organisers": [str(organisation.name) for organisation in event.organisers.all()],
         "co_organisers": [str(organisation.name) for organisation in event.co_organisers.all()],
     }
@@ -169,6 +170,7 @@ class EventReport:
         self.attendance = selectors.attendance_by_day(event)
         self.sessions = list(event.sessions.all())
         self.synthetic_note = SYNTHETIC_PARTICIPANTS_NOTE
+        self.comments = list(selectors.event_comments(event).values_list("comments", flat=True))
 
     @cached_property
     def details(self) -> list[tuple[str, object]]:
@@ -263,6 +265,7 @@ class EventReport:
                 header=self.agenda_header(),
                 rows=([session.day, session.start_time, session.end_time, session.title, session.speakers, session.facilitators] for session in self.sessions),
             ),
+            Sheet(title=_("Comments"), header=[_("No."), _("Comment")], rows=([number, comment] for number, comment in enumerate(self.comments, start=1))),
         ]
 
 

@@ -4,14 +4,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from planning import roles
 from planning.importing import DEFAULT_LIMITS
-from planning.models import Activity, Organisation, OrganisationType, Province
+from planning.models import Activity, Organisation, Province
 
-from .models import AgeBand, Event, Person, Role, Sector, Session, Sex
+from .models import COMMENT_MAX_LENGTH, AgeBand, Event, Person, Role, Sector, Session, Sex
+
+EMPTY_CHOICE = ("", "---------")
 
 
 def helper(submit_label) -> FormHelper:
@@ -35,7 +38,7 @@ class EventForm(forms.ModelForm):
         fields = [
             "code", "type", "title_vi", "title_en", "description_vi", "description_en", "objectives_vi", "objectives_en",
             "start_date", "end_date", "venue_vi", "venue_en", "province", "modality", "organisers", "co_organisers",
-            "audience", "activities", "certificate_min_days", "managers",
+            "audience", "activities", "certificate_min_days", "signatory_name", "signatory_title", "managers",
         ]  # fmt: skip
         widgets = {
             "start_date": DateInput,
@@ -72,20 +75,65 @@ def difficulty_field(attribute) -> forms.TypedChoiceField:
     )
 
 
-class RegistrationForm(forms.Form):
+ORGANISATIONS_LIST = "known-organisations"
+
+
+def known_organisation(typed: str):
+    """The organisation of the portal whose Vietnamese or English name, or code, is `typed` (any case), or None."""
+    typed = " ".join((typed or "").split())
+    if not typed:
+        return None
+    return Organisation.objects.filter(Q(name_vi__iexact=typed) | Q(name_en__iexact=typed) | Q(code__iexact=typed)).order_by("pk").first()
+
+
+class OrganisationInput(forms.TextInput):
+    """Free text, suggesting the portal's organisations (a <datalist> the template adds once)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"list": ORGANISATIONS_LIST, "autocomplete": "off", **(attrs or {})})
+
+
+class RegistrationFieldsMixin:
+    """Who someone is at an event: one organisation field, resolved to a known organisation when it names one."""
+
+    def clean_organisation(self):
+        typed = " ".join(self.cleaned_data.get("organisation", "").split())
+        self.organisation = known_organisation(typed)
+        return typed
+
+    def organisation_fields(self) -> dict:
+        organisation = getattr(self, "organisation", None)
+        if organisation is not None:
+            return {"organisation": organisation, "organisation_name": ""}
+        return {"organisation": None, "organisation_name": self.cleaned_data["organisation"]}
+
+    @staticmethod
+    def organisation_names() -> list[str]:
+        return list(Organisation.objects.order_by("name_vi").values_list("name_vi", flat=True))
+
+
+def organisation_field():
+    return forms.CharField(
+        label=_("Organisation (agency, unit or company)"), max_length=255, widget=OrganisationInput,
+        help_text=_("Choose from the list or type the name as the person writes it."),
+    )  # fmt: skip
+
+
+def required_choice(label, choices):
+    """A required choice that starts empty: a forgotten field is an error, never a default that skews the counts."""
+    return forms.ChoiceField(label=label, choices=[EMPTY_CHOICE, *choices])
+
+
+class RegistrationForm(RegistrationFieldsMixin, forms.Form):
     """One person at one event: who they are and who they come as."""
 
     full_name = forms.CharField(label=_("full name"), max_length=200)
-    sex = forms.ChoiceField(label=_("sex"), choices=Sex.choices)
-    age_band = forms.ChoiceField(label=_("age band"), choices=[("", "---------"), *AgeBand.choices], required=False)
+    sex = required_choice(_("sex"), Sex.choices)
+    age_band = forms.ChoiceField(label=_("age band"), choices=[EMPTY_CHOICE, *AgeBand.choices], required=False)
     email = forms.EmailField(label=_("e-mail"), required=False)
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
-    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.order_by("level", "name_vi"), required=False)
-    organisation_name = forms.CharField(label=_("organisation (as written)"), max_length=255, required=False)
-    organisation_type = forms.TypedChoiceField(
-        label=_("organisation type (IATI)"), choices=[("", "---------"), *OrganisationType.choices], coerce=int, empty_value=None, required=False
-    )
-    sector = forms.ChoiceField(label=_("sector"), choices=Sector.choices)
+    organisation = organisation_field()
+    sector = required_choice(_("sector"), Sector.choices)
     position = forms.CharField(label=_("position"), max_length=200, required=False)
     province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.none(), required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.PARTICIPANT)
@@ -115,35 +163,58 @@ class RegistrationForm(forms.Form):
         self.match_name = None
         self.unknown_match = False  # someone with this e-mail or phone only another organiser has met
         self.fields["province"].queryset = Province.objects.valid_between(event.start_date, event.end_date).order_by("name_vi")
+        if not self.is_bound:
+            del self.fields["same_person"]  # shown only beside a record it refers to
         self.helper = helper(_("Register"))
 
     def clean(self):
-        from .selectors import matching_people, people_visible_to
+        from .selectors import is_registered, person_match
 
         cleaned = super().clean()
-        if not cleaned.get("organisation") and not cleaned.get("organisation_name"):
-            self.add_error("organisation_name", _("Choose an organisation or write its name."))
-        matches = matching_people(email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
-        visible = people_visible_to(self.user, matches)
-        known = [person for person in matches if person.pk in visible]
         # Someone only another organiser has met is never revealed, nor linked to: the new record
         # stands apart until a coordinator merges the two (events:people-duplicates).
-        self.unknown_match = bool(matches) and not known
-        self.match = known[0] if known else None
-        self.match_name = self.match.full_name if self.match else None
+        match = person_match(self.user, email=cleaned.get("email", ""), phone=cleaned.get("phone", ""))
+        self.unknown_match = match.unknown
+        self.match, self.match_name = match.person, match.name
         if self.match is not None:
-            if self.event.participations.filter(person=self.match).exists():
+            if is_registered(self.event, self.match):
                 self.add_error("email", _("%(name)s is already registered for this event.") % {"name": self.match_name})
             elif not cleaned.get("same_person"):
                 message = _("%(name)s already has this e-mail or phone. Tick the box if it is the same person, or correct the contact.")
                 self.add_error("same_person", message % {"name": self.match_name})
+        elif "same_person" in self.fields:
+            del self.fields["same_person"]
         return cleaned
 
     def person_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.PERSON_FIELDS}
 
     def participation_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name not in (*self.PERSON_FIELDS, "same_person")}
+        fields = {name: value for name, value in self.cleaned_data.items() if name not in (*self.PERSON_FIELDS, "same_person", "organisation")}
+        return {**fields, **self.organisation_fields()}
+
+
+class CorrectionForm(RegistrationFieldsMixin, forms.Form):
+    """A registration corrected: the person's name and sex, who they came as."""
+
+    full_name = forms.CharField(label=_("full name"), max_length=200)
+    sex = required_choice(_("sex"), Sex.choices)
+    organisation = organisation_field()
+    sector = required_choice(_("sector"), Sector.choices)
+    position = forms.CharField(label=_("position"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+    def __init__(self, *args, participation, **kwargs):
+        initial = {
+            "full_name": participation.person.full_name, "sex": participation.person.sex, "organisation": participation.organisation_label,
+            "sector": participation.sector, "position": participation.position, "role": participation.role,
+        }  # fmt: skip
+        super().__init__(*args, initial=initial, **kwargs)
+        self.helper = helper(_("Save the correction"))
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("full_name", "sex", "sector", "position", "role")}
+        return {**data, **self.organisation_fields()}
 
 
 class ImportForm(forms.Form):
@@ -175,7 +246,7 @@ ScoreFormSet = formset_factory(ScoreForm, extra=0)
 class FeedbackForm(forms.Form):
     satisfaction = forms.TypedChoiceField(label=_("satisfaction (1–5)"), choices=[(n, n) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
     relevance = forms.TypedChoiceField(label=_("relevance (1–5)"), choices=[(n, n) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
-    comments = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comments = forms.CharField(label=_("comments"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

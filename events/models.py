@@ -4,19 +4,21 @@ Personal data (people and their participations) is read only through events.sele
 scope it to the event's organisers and coordinators; anything public is an aggregate.
 """
 
+import datetime
 import re
 import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from napwps.bilingual import TranslatedText
+from napwps.text import name_sort_key
 from planning.models import Activity, Indicator, Measure, Objective, Organisation, OrganisationType, Province
 
 
@@ -93,10 +95,29 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
 
 
+MAX_EVENT_DAYS = 31  # a few weeks: longer is a typing mistake, and every day is a check-in page and a sheet
+COMMENT_MAX_LENGTH = 2000
+
+
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     CONFIRMED = "confirmed", _("Confirmed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DaysAfter(Func):
+    """A date `days` days after `expression`, written so that a CHECK constraint holds it on SQLite and PostgreSQL alike."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, days, **extra):
+        super().__init__(expression, days=int(days), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL: date + integer is a date
+        return super().as_sql(compiler, connection, template="(%(expressions)s + %(days)s)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="date(%(expressions)s, '+%(days)s days')", **extra_context)
 
 
 class EventQuerySet(models.QuerySet):
@@ -149,6 +170,12 @@ class Event(models.Model):
         _("days of attendance for a certificate"), default=1, validators=[MinValueValidator(1)],
         help_text=_("A certificate of attendance goes to people present on at least this many days."),
     )  # fmt: skip
+    signatory_name = models.CharField(
+        _("certificate signatory"), max_length=200, blank=True, help_text=_("Who signs the certificates of attendance, e.g. Nguyễn Văn A.")
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=300, blank=True, help_text=_("Their position, printed under the name, e.g. Director-General.")
+    )
     is_sample = models.BooleanField(_("sample content"), default=False)
     synthetic_participants = models.BooleanField(
         _("synthetic participants"),
@@ -177,6 +204,11 @@ class Event(models.Model):
                 violation_error_message=_("The last day cannot be before the first day."),
             ),
             models.CheckConstraint(condition=Q(certificate_min_days__gte=1), name="event_certificate_rule_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__lte=DaysAfter("start_date", MAX_EVENT_DAYS - 1)),
+                name="event_at_most_31_days",
+                violation_error_message=_("An event lasts at most 31 days."),
+            ),
         ]
 
     def __str__(self):
@@ -190,14 +222,19 @@ class Event(models.Model):
 
     def clean(self):
         errors = {}
+        dates_in_order = False
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last day cannot be before the first day.")
+        elif self.start_date and self.end_date and self.day_count > MAX_EVENT_DAYS:
+            errors["end_date"] = _("An event lasts at most %(days)s days: check the first and last days.") % {"days": MAX_EVENT_DAYS}
+        elif self.start_date and self.end_date:
+            dates_in_order = True
         if self.province_id and self.start_date and not self.province.is_valid_between(self.start_date, self.start_date):
             errors["province"] = _("%(province)s was not a province on %(day)s.") % {"province": self.province, "day": self.start_date.strftime("%d/%m/%Y")}
         unknown = set(self.audience or []) - set(Sector.values)
         if unknown:
             errors["audience"] = _("Unknown sectors: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
-        if self.start_date and self.end_date and self.certificate_min_days and self.certificate_min_days > self.day_count:
+        if dates_in_order and self.certificate_min_days and self.certificate_min_days > self.day_count:
             errors["certificate_min_days"] = _("The event has only %(days)s days.") % {"days": self.day_count}
         if errors:
             raise ValidationError(errors)
@@ -208,9 +245,19 @@ class Event(models.Model):
 
     @property
     def days(self) -> list:
-        from datetime import timedelta
+        """The event's days; never more than MAX_EVENT_DAYS, whatever the database holds."""
+        return [self.start_date + datetime.timedelta(days=n) for n in range(max(0, min(self.day_count, MAX_EVENT_DAYS)))]
 
-        return [self.start_date + timedelta(days=n) for n in range(self.day_count)]
+    def has_begun(self, day: datetime.date | None = None) -> bool:
+        """Whether `day` (by default the first day) has begun, in the portal's time zone."""
+        from django.utils import timezone
+
+        return (day or self.start_date) <= timezone.localdate()
+
+    @property
+    def certificates_open(self) -> bool:
+        """Certificates are issued once the last day has begun: attendance is complete by then."""
+        return self.has_begun(self.end_date)
 
 
 class Session(models.Model):
@@ -272,6 +319,7 @@ class Person(models.Model):
     """One human across events. Possible duplicates (same e-mail or phone) are merged deliberately."""
 
     full_name = models.CharField(_("full name"), max_length=200)
+    sort_name = models.CharField(_("name for ordering"), max_length=1000, blank=True, editable=False, db_index=True)
     search_name = models.CharField(_("name for searching"), max_length=200, blank=True, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
@@ -289,7 +337,7 @@ class Person(models.Model):
     WG_FIELDS = ("wg_seeing", "wg_hearing", "wg_walking", "wg_cognition", "wg_self_care", "wg_communicating")
 
     class Meta:
-        ordering = ["full_name"]
+        ordering = ["sort_name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["email"]), models.Index(fields=["phone"])]
@@ -299,9 +347,10 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = search_key(self.full_name)
+        self.sort_name = name_sort_key(unicodedata.normalize("NFC", self.full_name or ""))  # Vietnamese order: given name first
         self.phone = normalise_phone(self.phone)  # one way of writing a phone, so that matching finds it
         if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "sort_name"}
         super().save(*args, **kwargs)
 
     @property
@@ -340,7 +389,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["event", "person__full_name"]
+        ordering = ["event", "person__sort_name", "pk"]
         verbose_name = _("participation")
         verbose_name_plural = _("participants")
         constraints = [
@@ -398,7 +447,7 @@ class Feedback(models.Model):
     )
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     relevance = models.PositiveSmallIntegerField(_("relevance (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comments = models.TextField(_("comments"), blank=True)
+    comments = models.TextField(_("comments"), blank=True, max_length=COMMENT_MAX_LENGTH, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)])
 
     class Meta:
         verbose_name = _("feedback")
@@ -410,6 +459,24 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.event.code} · {self.satisfaction}/{self.relevance}"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance as issued: its number is unique in the event and never changes."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="certificates")
+    participation = models.OneToOneField(Participation, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="certificate")
+    number = models.PositiveIntegerField(_("number"))
+    issued_on = models.DateField(_("date of issue"))
+
+    class Meta:
+        ordering = ["event", "number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="certificate_number_once_per_event")]
+
+    def __str__(self):
+        return f"{self.event.code} · {self.number:03d}"
 
 
 class IndicatorRule(models.Model):

@@ -23,7 +23,21 @@ from django.utils.translation import gettext, gettext_lazy
 from planning import roles
 from planning.models import Province, ProvinceSuccession
 
-from .models import AgeBand, Attendance, Event, Feedback, Participation, Person, RegistrationStatus, Role, Sector, Sex, contact_keys
+from .models import (
+    AgeBand,
+    Attendance,
+    Event,
+    Feedback,
+    Participation,
+    Person,
+    RegistrationStatus,
+    Role,
+    Sector,
+    Sex,
+    contact_keys,
+    normalise_phone,
+    search_key,
+)
 
 SMALL_GROUP = 5  # public figures show groups smaller than this as "< 5"
 SMALL = f"< {SMALL_GROUP}"
@@ -123,18 +137,100 @@ def possible_duplicates(limit: int = 200) -> list[list[Person]]:
     return [group for group in groups.values() if len(group) > 1][:limit]
 
 
-def event_participants(event: Event) -> QuerySet:
-    """An event's participations with their person, organisation, province and days present, by name."""
-    return (
-        event.participations.select_related("person", "organisation", "province")
-        .annotate(days_present=Count("attendances__day", distinct=True))
-        .order_by("person__full_name", "pk")
-    )
+BY_NAME = ("person__sort_name", "pk")  # Vietnamese order: given name, then family and middle names (Person.sort_name)
+
+
+def event_registrations(event: Event, *, withdrawn: bool | None = False) -> QuerySet:
+    """An event's registrations with their person and organisation, in Vietnamese name order.
+
+    Withdrawn (cancelled) registrations are left out unless `withdrawn` is None (all) or True (only them).
+    """
+    registrations = Participation.objects.filter(event=event).select_related("person", "organisation", "province").order_by(*BY_NAME)
+    if withdrawn is False:
+        registrations = registrations.exclude(status=RegistrationStatus.CANCELLED)
+    elif withdrawn is True:
+        registrations = registrations.filter(status=RegistrationStatus.CANCELLED)
+    return registrations
+
+
+def search_registrations(registrations: QuerySet, query: str) -> QuerySet:
+    """Registrations whose person's name (typed with or without diacritics), organisation or e-mail holds `query`."""
+    query = (query or "").replace("\x00", "").strip()
+    if not query:
+        return registrations
+    return registrations.filter(Q(person__search_name__contains=search_key(query)) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query))
+
+
+def event_participants(event: Event, *, withdrawn: bool | None = None) -> QuerySet:
+    """An event's participations with their person, organisation, province and days present, by name
+    (withdrawn ones too unless `withdrawn` is False: the Excel list says so in its status column)."""
+    return event_registrations(event, withdrawn=withdrawn).annotate(days_present=Count("attendances__day", distinct=True))
+
+
+def checkin_list(event: Event, *, day, session=None, query: str = "") -> QuerySet:
+    """The registrations (not withdrawn) to tick on a day or at one session, each with `present` (0 or 1), by name."""
+    here = Q(attendances__session=session) if session else Q(attendances__day=day)
+    registrations = event_registrations(event).annotate(present=Count("attendances", filter=here))
+    if query:
+        registrations = registrations.filter(person__search_name__contains=search_key(query))
+    return registrations
+
+
+def present_count(event: Event, *, day, session=None) -> int:
+    """People (registrations not withdrawn) present on a day, or at one session."""
+    here = Q(attendances__session=session) if session else Q(attendances__day=day)
+    return event_registrations(event).filter(here).distinct().count()
+
+
+def registered_twin(event: Event, *, full_name: str, organisation=None, organisation_name: str = "", email: str = "", phone: str = ""):
+    """A registration at this event, withdrawn or not, of someone with the same name (however typed)
+    and organisation whose e-mail and phone do not tell them apart: the same submission made twice."""
+    candidates = Participation.objects.filter(event=event, person__search_name=search_key(full_name)).select_related("person").order_by("pk")
+    email, phone = (email or "").strip().lower(), normalise_phone(phone)
+    for participation in candidates:
+        if organisation is not None:
+            same_organisation = participation.organisation_id == organisation.pk
+        else:
+            same_organisation = not participation.organisation_id and search_key(participation.organisation_name) == search_key(organisation_name)
+        person = participation.person
+        if not same_organisation or (email and person.email and email != person.email.lower()) or (phone and person.phone and phone != person.phone):
+            continue
+        return participation
+    return None
+
+
+@dataclass
+class PersonMatch:
+    """Who someone being registered may already be, as `user` may know it."""
+
+    person: Person | None  # someone with this e-mail or phone at one of the user's own events (any, for a coordinator)
+    unknown: bool  # someone with it only another organiser has met: never revealed nor linked to
+
+    @property
+    def name(self) -> str | None:
+        return self.person.full_name if self.person else None
+
+
+def person_match(user, *, email: str = "", phone: str = "") -> PersonMatch:
+    """Who this person may be: the oldest record sharing this e-mail or phone that `user` may see."""
+    matches = matching_people(email=email, phone=phone)
+    visible = people_visible_to(user, matches)
+    known = [person for person in matches if person.pk in visible]
+    return PersonMatch(person=known[0] if known else None, unknown=bool(matches) and not known)
+
+
+def is_registered(event: Event, person: Person) -> bool:
+    return Participation.objects.filter(event=event, person=person).exists()
+
+
+def event_comments(event: Event) -> QuerySet:
+    """The evaluation forms of an event that carry a comment, oldest first: for the organisers and the report."""
+    return Feedback.objects.filter(event=event).exclude(comments="").order_by("pk")
 
 
 def follow_up_contacts(event: Event) -> QuerySet:
     """Only the people who agreed to be contacted after the event."""
-    return event_participants(event).filter(consent_follow_up=True).exclude(status=RegistrationStatus.CANCELLED)
+    return event_participants(event, withdrawn=False).filter(consent_follow_up=True)
 
 
 def counted_participations(participations: QuerySet | None = None, *, min_days: int = 1, roles=(Role.PARTICIPANT,)) -> QuerySet:
@@ -422,8 +518,8 @@ def certificate_recipients(event: Event) -> QuerySet:
     """Everyone (any role) present on at least the event's certificate number of days."""
     return (
         counted_participations(event.participations.all(), min_days=event.certificate_min_days, roles=())
-        .select_related("person", "organisation")
-        .order_by("person__full_name")
+        .select_related("person", "organisation", "certificate")
+        .order_by(*BY_NAME)
     )
 
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +18,38 @@ from planning import services as planning_services
 from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
 
 from . import selectors
-from .models import Attendance, Event, Feedback, IndicatorRule, Participation, Person, Role, Session
+from .models import (
+    SECTOR_IATI_TYPES,
+    Attendance,
+    Certificate,
+    Event,
+    Feedback,
+    IndicatorRule,
+    Participation,
+    Person,
+    RegistrationStatus,
+    Role,
+    Session,
+)
 
 
 def check_manages(user, event: Event) -> None:
-    if user is not None and not Event.objects.managed_by(user).filter(pk=event.pk).exists():
+    """Only the event's organising staff and coordinators change it. Remembered on the user for the
+    request, so a view that fetched the event through Event.objects.managed_by pays for it once."""
+    if user is None:
+        return
+    checked = user.__dict__.setdefault("_events_managed", set())
+    if event.pk in checked:
+        return
+    if not Event.objects.managed_by(user).filter(pk=event.pk).exists():
         raise PermissionDenied("Only the event's organising staff and coordinators may change its participants.")
+    checked.add(event.pk)
+
+
+def mark_managed(user, event: Event) -> None:
+    """Record that `user` was found to manage `event` (views fetch it through Event.objects.managed_by)."""
+    if user is not None:
+        user.__dict__.setdefault("_events_managed", set()).add(event.pk)
 
 
 def event_create(*, user, organisers: Iterable, co_organisers: Iterable = (), activities: Iterable = (), managers: Iterable = (), **fields) -> Event:
@@ -79,22 +105,159 @@ def agenda_save(*, event: Event, user, sessions: Iterable[tuple[Session | None, 
         session.save()
 
 
-@transaction.atomic
 def participant_register(*, event: Event, user, person: Person | None = None, person_fields: dict | None = None, **participation_fields) -> Participation:
-    """Register someone: an existing person, or a new one from `person_fields`."""
+    """Register someone: an existing person, or a new one from `person_fields`.
+
+    Done once however often it is asked: registrations of one event are made one at a time (the
+    event's row is locked), and a new person with the same name and organisation as someone
+    registered at this event, with no contact telling them apart, is that registration: it is
+    returned, not created again (reinstated if it was withdrawn). `participation.already_registered`
+    says which happened. An existing `person` already registered is refused with a ValidationError.
+    """
     check_manages(user, event)
-    if person is None:
+    try:
+        with transaction.atomic():
+            return _register(event=event, user=user, person=person, person_fields=person_fields, **participation_fields)
+    except IntegrityError as error:
+        # Another request registered the same person between our check and our write.
+        if person is None:
+            raise
+        raise ValidationError(_("This person is already registered."), code="unique") from error
+
+
+def _register(*, event: Event, user, person: Person | None, person_fields: dict | None, **participation_fields) -> Participation:
+    Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
+    existing = None
+    if person is None:  # someone chosen on purpose and already registered is refused below ("already registered")
         person_fields = dict(person_fields or {})
+        existing = selectors.registered_twin(
+            event,
+            full_name=person_fields.get("full_name", ""),
+            organisation=participation_fields.get("organisation"),
+            organisation_name=participation_fields.get("organisation_name", ""),
+            email=person_fields.get("email", ""),
+            phone=person_fields.get("phone", ""),
+        )
+    if existing is not None:
+        if existing.status == RegistrationStatus.CANCELLED:
+            existing.status = RegistrationStatus.REGISTERED
+            existing.full_clean()
+            existing._history_user = user
+            existing._change_reason = "Registration reinstated"
+            existing.save()
+        existing.already_registered = True
+        return existing
+    if person is None:
         person = Person(**person_fields)
         person.full_clean()
         person.save()
     participation = Participation(event=event, person=person, **participation_fields)
     if participation.organisation is not None and participation.organisation_type is None:
         participation.organisation_type = participation.organisation.type  # the type it had when they came, kept as it was
+    elif participation.organisation_type is None and participation.sector:
+        participation.organisation_type = SECTOR_IATI_TYPES.get(participation.sector)
     participation.full_clean()
     participation._history_user = user
     participation.save()
+    participation.already_registered = False
     return participation
+
+
+PERSON_CORRECTABLE = ("full_name", "sex", "age_band", "email", "phone", *Person.WG_FIELDS)
+PARTICIPATION_CORRECTABLE = ("organisation", "organisation_name", "organisation_type", "sector", "position", "province", "role", "accessibility_needs")
+
+
+@transaction.atomic
+def participation_correct(*, participation: Participation, user, **changes) -> Participation:
+    """Correct a registration: the person's name, sex or contacts, and who they came as (organisation,
+    sector, role...). A name or sex is the person's, so it is corrected at every event they came to.
+
+    The participation's history records who corrected which fields (their names, not the old values,
+    so no personal data is kept in the log). The indicators follow after the commit.
+    """
+    check_manages(user, participation.event)
+    unknown = set(changes) - {*PERSON_CORRECTABLE, *PARTICIPATION_CORRECTABLE}
+    if unknown:
+        raise ValueError(f"Not correctable here: {', '.join(sorted(unknown))}")
+    person = participation.person
+    changed = []
+    for name, value in changes.items():
+        target = person if name in PERSON_CORRECTABLE else participation
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed.append(name)
+    if "organisation" in changed and participation.organisation is not None:
+        participation.organisation_type = participation.organisation.type
+        participation.organisation_name = ""
+    elif "organisation" in changed or "organisation_name" in changed or ("sector" in changed and participation.organisation is None):
+        participation.organisation_type = SECTOR_IATI_TYPES.get(participation.sector)
+    if not changed:
+        return participation
+    if any(name in PERSON_CORRECTABLE for name in changed):
+        person.full_clean()
+        person.save()
+    participation.full_clean()
+    participation._history_user = user
+    participation._change_reason = f"Registration corrected: {', '.join(changed)}"
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def participation_withdraw(*, participation: Participation, user) -> Participation:
+    """Withdraw a registration: off the lists, sign-in sheets, certificates and counts, kept in the history."""
+    check_manages(user, participation.event)
+    if participation.status != RegistrationStatus.CANCELLED:
+        participation.status = RegistrationStatus.CANCELLED
+        participation._history_user = user
+        participation._change_reason = "Registration withdrawn"
+        participation.save(update_fields=["status"])
+    return participation
+
+
+@transaction.atomic
+def participation_reinstate(*, participation: Participation, user) -> Participation:
+    check_manages(user, participation.event)
+    if participation.status == RegistrationStatus.CANCELLED:
+        participation.status = RegistrationStatus.REGISTERED
+        participation._history_user = user
+        participation._change_reason = "Registration reinstated"
+        participation.save(update_fields=["status"])
+    return participation
+
+
+@transaction.atomic
+def certificates_issue(*, event: Event, user) -> list[Participation]:
+    """Give everyone who has earned a certificate its number, and return them, by name, each with
+    `.certificate`. Numbers are unique in the event and never change once issued; a person who earns
+    one later gets the next number. Only once the event's last day has begun."""
+    check_manages(user, event)
+    if not event.certificates_open:
+        raise ValidationError(
+            _("Certificates can be issued from %(day)s, the event's last day.") % {"day": event.end_date.strftime("%d/%m/%Y")}, code="not_yet"
+        )
+    Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
+    recipients = list(selectors.certificate_recipients(event))
+    issued = {certificate.participation_id: certificate for certificate in Certificate.objects.filter(event=event)}
+    number = max((certificate.number for certificate in issued.values()), default=0)
+    today = timezone.localdate()
+    new = []
+    for participation in recipients:
+        if participation.pk not in issued:
+            number += 1
+            issued[participation.pk] = Certificate(event=event, participation=participation, number=number, issued_on=today)
+            new.append(issued[participation.pk])
+    Certificate.objects.bulk_create(new)
+    for participation in recipients:
+        participation.certificate = issued[participation.pk]
+    return recipients
+
+
+@transaction.atomic
+def event_delete(*, event: Event, user) -> None:
+    check_manages(user, event)
+    event._history_user = user
+    event.delete()
 
 
 @transaction.atomic
@@ -137,6 +300,10 @@ def attendance_set(*, participation: Participation, day: datetime.date, present:
     check_manages(user, event)
     if day not in event.days:
         raise ValidationError(_("%(day)s is not a day of this event.") % {"day": day.strftime("%d/%m/%Y")})
+    if not event.has_begun(day):
+        raise ValidationError(_("Check-in for %(day)s opens on that day.") % {"day": day.strftime("%d/%m/%Y")}, code="not_yet")
+    if participation.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration was withdrawn."), code="withdrawn")
     if session is not None and (session.event_id != event.pk or session.day != day):
         raise ValidationError(_("This session is not on %(day)s of this event.") % {"day": day.strftime("%d/%m/%Y")})
     with transaction.atomic():
@@ -183,31 +350,61 @@ def rule_participations(rule: IndicatorRule, year: int) -> QuerySet:
     return selectors.counted_participations(participations, min_days=rule.min_days, roles=rule.roles or (Role.PARTICIPANT,))
 
 
+COMPUTED_REASON = history.reason(gettext_noop("Computed from event attendance"))
+
+
 def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = None) -> None:
-    """Write the rule's indicator actual for every year of its plan that has a delivery plan (or those of `years`)."""
+    """Write the rule's indicator actual for every year of its plan that has a delivery plan (or those of `years`).
+
+    Writes only what moved: a year whose total and breakdown are as stored is left alone (no empty
+    history rows), and of a breakdown only the categories that changed are written. The count is
+    the actual of a year already open, so an existing year is updated in place (with its history);
+    a new year goes through planning's indicator_period_set.
+    """
     indicator = rule.indicator
     dimensions = {d.code: d for d in Disaggregation.objects.filter(code__in=("sex", "sector"))}
     delivery_plans = indicator.plan.delivery_plans.all()
     if years is not None:
         delivery_plans = delivery_plans.filter(year__in=years)
+    delivery_plans = list(delivery_plans)
+    existing_periods = {period.delivery_plan_id: period for period in IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan__in=delivery_plans)}
+    stored: dict[int, dict[tuple[str, str], DisaggregatedValue]] = {}
+    for value in DisaggregatedValue.objects.filter(
+        period__in=existing_periods.values(), kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()
+    ).select_related("disaggregation"):
+        stored.setdefault(value.period_id, {})[(value.disaggregation.code, value.category)] = value
     for delivery_plan in delivery_plans:
         figures = selectors.people_figures(rule_participations(rule, delivery_plan.year))
-        existing = IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan=delivery_plan).first()
-        if figures.total == 0 and existing is None:
+        period = existing_periods.get(delivery_plan.pk)
+        if figures.total == 0 and period is None:
             continue
-        period = planning_services.indicator_period_set(
-            indicator=indicator,
-            delivery_plan=delivery_plan,
-            actual_value=figures.total,
-            reason=history.reason(gettext_noop("Computed from event attendance")),
-            computed=True,
-        )
-        DisaggregatedValue.objects.filter(period=period, kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()).delete()
-        DisaggregatedValue.objects.bulk_create(
-            DisaggregatedValue(period=period, kind=ValueKind.ACTUAL, disaggregation=dimensions[code], category=category, value=count)
-            for code in dimensions
-            for category, count in figures.by[code].items()
-        )
+        computed = {(code, category): count for code in dimensions for category, count in figures.by[code].items()}
+        if period is None:
+            period = planning_services.indicator_period_set(
+                indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason=COMPUTED_REASON, computed=True
+            )
+        elif period.actual_value != figures.total:
+            period.actual_value = figures.total
+            period._change_reason = COMPUTED_REASON
+            period.save(update_fields=["actual_value"])
+        _breakdown_write(period, stored.get(period.pk, {}), computed, dimensions)
+
+
+def _breakdown_write(period: IndicatorPeriod, stored: dict, computed: dict, dimensions: dict) -> None:
+    """Make the period's sex and sector actuals `computed`, touching only the categories that changed."""
+    for key, value in stored.items():
+        if key not in computed:
+            value._change_reason = COMPUTED_REASON
+            value.delete()
+        elif value.value != computed[key]:
+            value.value = computed[key]
+            value._change_reason = COMPUTED_REASON
+            value.save(update_fields=["value"])
+    DisaggregatedValue.objects.bulk_create(
+        DisaggregatedValue(period=period, kind=ValueKind.ACTUAL, disaggregation=dimensions[code], category=category, value=count)
+        for (code, category), count in computed.items()
+        if (code, category) not in stored
+    )
 
 
 _pending = threading.local()
@@ -224,6 +421,8 @@ def indicators_recompute_on_commit(years: Iterable[int] | str = ALL_YEARS) -> No
     if pending is None:
         pending = _pending.years = set()
     pending.update([ALL_YEARS] if years == ALL_YEARS else years)
+    # Each call schedules a callback, so whichever savepoint survives still runs it; the first to run
+    # takes every pending year and the others find nothing left to do.
     transaction.on_commit(_recompute_pending, robust=True)
 
 
@@ -366,3 +565,79 @@ def _drop_session_import_previews() -> None:
 def may_organise(user) -> bool:
     """Organisers and coordinators may create events."""
     return user.is_authenticated and user.is_active and (roles.is_coordinator(user) or user.groups.filter(name=roles.ORGANISERS).exists())
+
+
+# Writes the admin makes (events.admin): the same rules as the pages -----------------------------
+
+
+def check_coordinator(user) -> None:
+    if user is not None and not roles.is_coordinator(user):
+        raise PermissionDenied("Only coordinators change this.")
+
+
+@transaction.atomic
+def person_save(*, person: Person, user) -> Person:
+    """Create or change a person record as a whole (coordinators, in the admin)."""
+    check_coordinator(user)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_delete(*, person: Person, user) -> None:
+    check_coordinator(user)
+    person.delete()
+
+
+@transaction.atomic
+def participation_save(*, participation: Participation, user) -> Participation:
+    """Create or change a registration as a whole (the admin); a new one goes through participant_register."""
+    if participation.pk is None:
+        fields = {
+            field.name: getattr(participation, field.name) for field in Participation._meta.concrete_fields if field.name not in ("id", "event", "person")
+        }
+        return participant_register(event=participation.event, user=user, person=participation.person, **fields)
+    check_manages(user, participation.event)
+    participation.full_clean()
+    participation._history_user = user
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def participation_delete(*, participation: Participation, user) -> None:
+    check_manages(user, participation.event)
+    participation._history_user = user
+    participation.delete()
+
+
+@transaction.atomic
+def feedback_save(*, feedback: Feedback, user) -> Feedback:
+    check_manages(user, feedback.event)
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def feedback_delete(*, feedback: Feedback, user) -> None:
+    check_manages(user, feedback.event)
+    feedback.delete()
+
+
+@transaction.atomic
+def indicator_rule_save(*, rule: IndicatorRule, user, activities: Iterable, objectives: Iterable) -> IndicatorRule:
+    """A rule and its links; the indicator's actual follows after the commit (signals)."""
+    check_coordinator(user)
+    rule.full_clean()
+    rule.save()
+    rule.activities.set(activities)
+    rule.objectives.set(objectives)
+    return rule
+
+
+@transaction.atomic
+def indicator_rule_delete(*, rule: IndicatorRule, user) -> None:
+    check_coordinator(user)
+    rule.delete()

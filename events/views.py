@@ -10,19 +10,31 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
 from napwps.exporting import pdf_response, xlsx_response
 from planning import roles
 
 from . import exports, selectors, services
-from .forms import EventForm, FeedbackForm, FiguresFilterForm, MergeForm, RegistrationForm, ScoreFormSet, SessionFormSet
-from .models import Event, Participation, RegistrationStatus, search_key
+from .forms import (
+    ORGANISATIONS_LIST,
+    CorrectionForm,
+    EventForm,
+    FeedbackForm,
+    FiguresFilterForm,
+    MergeForm,
+    RegistrationFieldsMixin,
+    RegistrationForm,
+    ScoreFormSet,
+    SessionFormSet,
+)
+from .models import Event, RegistrationStatus
 
 UNKNOWN_MATCH_NOTE = gettext_lazy(
     "Someone registered at another organiser's event has the same e-mail or phone: this is a new record, which a coordinator can merge with theirs if they are one person."
@@ -30,7 +42,14 @@ UNKNOWN_MATCH_NOTE = gettext_lazy(
 
 
 def managed_event(request, pk) -> Event:
-    return get_object_or_404(Event.objects.managed_by(request.user), pk=pk)
+    event = get_object_or_404(Event.objects.managed_by(request.user), pk=pk)
+    services.mark_managed(request.user, event)  # the services need not ask again in this request
+    return event
+
+
+def not_yet(request, event: Event, message: str):
+    """A clear answer, not a form, for what opens on a later day (check-in, certificates): 409."""
+    return render(request, "events/not_yet.html", {"event": event, "message": message}, status=409)
 
 
 def event_day(event: Event, day: str) -> datetime.date:
@@ -78,6 +97,7 @@ class EventDetailView(ManagedEventMixin, DetailView):
             figures=selectors.event_figures(Event.objects.filter(pk=event.pk)),
             attendance=selectors.attendance_by_day(event),
             certificate_count=selectors.certificate_recipients(event).count(),
+            comments=selectors.event_comments(event),
         )
 
 
@@ -113,7 +133,11 @@ class EventUpdateView(ManagedEventMixin, UpdateView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         relations = {name: data.pop(name) for name in ("organisers", "co_organisers", "activities", "managers")}
-        self.object = services.event_update(event=self.object, user=self.request.user, **relations, **data)
+        try:
+            self.object = services.event_update(event=self.object, user=self.request.user, **relations, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(self.object)
 
@@ -140,14 +164,17 @@ def agenda_edit(request, pk):
 
 @login_required
 def participant_list(request, pk):
+    """The registrations, by given name; withdrawn ones apart, below, where they can be reinstated."""
     event = managed_event(request, pk)
     query = request.GET.get("q", "").strip()
-    participations = selectors.event_participants(event)
-    if query:
-        participations = participations.filter(
-            Q(person__search_name__contains=search_key(query)) | Q(organisation_name__icontains=query) | Q(person__email__icontains=query)
-        )
-    return render(request, "events/participant_list.html", {"event": event, "participations": participations, "q": query})
+    participations = selectors.search_registrations(selectors.event_participants(event, withdrawn=False), query)
+    withdrawn = selectors.event_registrations(event, withdrawn=True)
+    context = {"event": event, "participations": participations, "withdrawn": withdrawn, "q": query}
+    return render(request, "events/participant_list.html", context)
+
+
+def registration_context(event, form) -> dict:
+    return {"event": event, "form": form, "organisations": RegistrationFieldsMixin.organisation_names(), "organisations_list": ORGANISATIONS_LIST}
 
 
 @login_required
@@ -156,17 +183,62 @@ def participant_create(request, pk):
     form = RegistrationForm(request.POST or None, event=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_register(
+            participation = services.participant_register(
                 event=event, user=request.user, person=form.match, person_fields=None if form.match else form.person_fields(), **form.participation_fields()
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["full_name"]})
+            if participation.already_registered:
+                messages.info(request, _("%(name)s was already registered: nothing was added.") % {"name": participation.person.full_name})
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["full_name"]})
             if form.unknown_match:
                 messages.info(request, UNKNOWN_MATCH_NOTE)
             return redirect("events:participant-create" if "another" in request.POST else "events:participant-list", pk=event.pk)
-    return render(request, "events/participant_form.html", {"event": event, "form": form})
+    return render(request, "events/participant_form.html", registration_context(event, form))
+
+
+def event_registration(event: Event, pk):
+    return get_object_or_404(selectors.event_registrations(event, withdrawn=None), pk=pk)
+
+
+@login_required
+def participation_edit(request, pk, participation):
+    """Correct a registration (name, sex, organisation, sector, position, role), or withdraw it."""
+    event = managed_event(request, pk)
+    participation = event_registration(event, participation)
+    form = CorrectionForm(request.POST or None, participation=participation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_correct(participation=participation, user=request.user, **form.changes())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The registration of %(name)s is corrected.") % {"name": participation.person.full_name})
+            return redirect("events:participant-list", pk=event.pk)
+    context = {**registration_context(event, form), "participation": participation}
+    return render(request, "events/participation_form.html", context)
+
+
+@login_required
+@require_POST
+def participation_withdraw(request, pk, participation):
+    event = managed_event(request, pk)
+    participation = event_registration(event, participation)
+    services.participation_withdraw(participation=participation, user=request.user)
+    messages.success(request, _("%(name)s is withdrawn: off the lists, sign-in sheets, certificates and counts.") % {"name": participation.person.full_name})
+    return redirect("events:participant-list", pk=event.pk)
+
+
+@login_required
+@require_POST
+def participation_reinstate(request, pk, participation):
+    event = managed_event(request, pk)
+    participation = event_registration(event, participation)
+    services.participation_reinstate(participation=participation, user=request.user)
+    messages.success(request, _("%(name)s is registered again.") % {"name": participation.person.full_name})
+    return redirect("events:participant-list", pk=event.pk)
 
 
 @login_required
@@ -183,14 +255,22 @@ def follow_up_export(request, pk):
 
 @login_required
 def checkin(request, pk, day):
-    """A phone-sized list of the day's (or one session's) people: search by name, one tap to mark present."""
+    """A phone-sized list of the day's (or one session's) people: search by name, one tap to mark present.
+
+    Open from the day itself: a day to come answers 409 with a message. After a tap the list comes
+    back at the person's row (#p-<id>), so a long list keeps its place.
+    """
     event = managed_event(request, pk)
     day = event_day(event, day)
+    if not event.has_begun(day):
+        return not_yet(request, event, _("Check-in for %(day)s opens on that day.") % {"day": day.strftime("%d/%m/%Y")})
     sessions = list(event.sessions.filter(day=day))
     source = request.POST if request.method == "POST" else request.GET
     session = next((s for s in sessions if str(s.pk) == source.get("session", "")), None)
     if request.method == "POST":
-        participation = get_object_or_404(event.participations, pk=request.POST.get("participation"))
+        chosen = request.POST.get("participation", "").strip()
+        participation = get_object_or_404(selectors.event_registrations(event), pk=int(chosen) if chosen.isdigit() else 0)
+        participation.event = event
         present = request.POST.get("present") == "1"
         services.attendance_set(participation=participation, day=day, session=session, present=present, user=request.user)
         if present:
@@ -199,18 +279,10 @@ def checkin(request, pk, day):
             messages.info(request, _("%(name)s: no longer marked present.") % {"name": participation.person})
         url = reverse("events:checkin", kwargs={"pk": event.pk, "day": day.isoformat()})
         query = {key: value for key, value in (("session", session.pk if session else ""), ("q", request.POST.get("q", ""))) if value}
-        return redirect(f"{url}?{urlencode(query)}" if query else url)
-    query = request.GET.get("q", "").strip()
-    here = Q(attendances__session=session) if session else Q(attendances__day=day)
-    participations = (
-        event.participations.exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("person", "organisation")
-        .annotate(present=Count("attendances", filter=here))
-        .order_by("person__full_name")
-    )
-    if query:
-        participations = participations.filter(person__search_name__contains=search_key(query))
-    present = Participation.objects.filter(Q(event=event) & here).distinct().count()
+        return redirect(f"{url}?{urlencode(query)}#p-{participation.pk}" if query else f"{url}#p-{participation.pk}")
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    participations = selectors.checkin_list(event, day=day, session=session, query=query)
+    present = selectors.present_count(event, day=day, session=session)
     context = {"event": event, "day": day, "sessions": sessions, "session": session, "participations": participations, "q": query, "present_count": present}
     return render(request, "events/checkin.html", context)
 
@@ -218,7 +290,7 @@ def checkin(request, pk, day):
 @login_required
 def scores_edit(request, pk):
     event = managed_event(request, pk)
-    participations = list(event.participations.exclude(status=RegistrationStatus.CANCELLED).select_related("person").order_by("person__full_name"))
+    participations = list(selectors.event_registrations(event))
     by_pk = {p.pk: p for p in participations}
     initial = [{"participation": p.pk, "pre_test_score": p.pre_test_score, "post_test_score": p.post_test_score} for p in participations]
     formset = ScoreFormSet(request.POST or None, initial=initial)
@@ -245,7 +317,8 @@ def feedback_create(request, pk):
         services.feedback_record(event=event, user=request.user, **form.cleaned_data)
         messages.success(request, _("Feedback saved. Enter the next form."))
         return redirect("events:feedback-create", pk=event.pk)
-    return render(request, "events/feedback_form.html", {"event": event, "form": form, "responses": event.feedback.count()})
+    context = {"event": event, "form": form, "responses": event.feedback.count(), "comments": selectors.event_comments(event)}
+    return render(request, "events/feedback_form.html", context)
 
 
 @login_required
@@ -257,8 +330,15 @@ def sign_in_sheet(request, pk, day):
 
 @login_required
 def certificates(request, pk):
-    event = managed_event(request, pk)
-    return pdf_response(f"{event.code}-certificates.pdf", exports.certificates(event, request))
+    """Issue the certificates earned so far (each its number, kept) and download them: from the last day on."""
+    event = managed_event(request, pk)  # someone else's event is not found, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        recipients = services.certificates_issue(event=event, user=request.user)
+    except ValidationError as error:
+        return not_yet(request, event, " ".join(error.messages))
+    return pdf_response(f"{event.code}-certificates.pdf", exports.certificates(event, request, recipients=recipients))
 
 
 @login_required

@@ -136,7 +136,7 @@ def test_registering_a_contact_known_from_another_organisers_event_neither_revea
     own, other, alice, _bob = two_events
     ParticipationFactory(event=other, person=PersonFactory(full_name="Bùi Hồng Phương", email="phuong@example.org"))
     client.force_login(alice)
-    data = {"full_name": "P. Bùi", "sex": "female", "email": "phuong@example.org", "organisation_name": "Báo Phụ nữ", "sector": "media", "role": "participant"}
+    data = {"full_name": "P. Bùi", "sex": "female", "email": "phuong@example.org", "organisation": "Báo Phụ nữ", "sector": "media", "role": "participant"}
 
     response = client.post(reverse("events:participant-create", args=[own.pk]), data, follow=True)
 
