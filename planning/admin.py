@@ -13,6 +13,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -54,7 +55,7 @@ from .models import (
     SubTask,
     TaskGroup,
 )
-from .models.fields import MonthFormField
+from .models.fields import MonthFormField, QuantityFormField
 
 admin.site.site_header = _("NAP on Women, Peace and Security 2024–2030")
 admin.site.site_title = _("NAP WPS portal")
@@ -193,6 +194,10 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
 admin.site.autocomplete_view = lambda request: PortalAutocompleteJsonView.as_view(admin_site=admin.site)(request)
 
 
+# Months typed as months; decimals shown without trailing zeros (25, not 25.00), in pages and inlines alike.
+FORMFIELD_OVERRIDES = {MonthField: {"form_class": MonthFormField}, models.DecimalField: {"form_class": QuantityFormField}}
+
+
 class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
     form = ReasonModelForm
     view_on_site = False
@@ -201,7 +206,7 @@ class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
     def title_display(self, obj):
         return render(obj.title)
 
-    formfield_overrides = {MonthField: {"form_class": MonthFormField}}
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_per_page = 50
 
     def get_fieldsets(self, request, obj=None):
@@ -235,6 +240,7 @@ class ServiceInline(PickerMixin):
     """An inline whose rows the services check and save (see HistoryReasonMixin)."""
 
     form = ServiceCheckedForm
+    formfield_overrides = FORMFIELD_OVERRIDES
     checked_by_formset = False  # the formset checks its rows together with the parent's new values
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -1,6 +1,7 @@
 """Month-precision dates: stored as the first day of the month, typed as YYYY-MM."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import models
@@ -50,3 +51,13 @@ def related_or_none(instance, name: str):
     if getattr(instance, descriptor.field.attname) is not None or descriptor.is_cached(instance):
         return getattr(instance, name)
     return None
+
+
+class QuantityFormField(forms.DecimalField):
+    """A decimal typed in a form, shown without trailing zeros: 25 rather than 25.00, 12.5 rather than 12.50."""
+
+    def prepare_value(self, value):
+        value = super().prepare_value(value)
+        if isinstance(value, Decimal) and value.is_finite():
+            return f"{value.normalize():f}"
+        return value

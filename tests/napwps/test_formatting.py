@@ -90,3 +90,12 @@ def test_years_are_never_grouped(superuser_client):
     page = superuser_client.get(reverse("admin:planning_indicatorperiod_changelist") + f"?q={period.indicator.code}").content.decode()
     assert "2025" in page
     assert "2.025" not in page
+
+
+def test_admin_forms_and_inlines_show_whole_values_without_decimals(superuser_client):
+    period = IndicatorPeriodFactory(target_value=Decimal("25.00"), actual_value=Decimal("12.50"))
+    page = superuser_client.get(reverse("admin:planning_indicator_change", args=[period.indicator.pk])).content.decode()
+    assert 'value="25"' in page and 'value="12.5"' in page  # the yearly values inline
+    assert 'value="25.00"' not in page and 'value="12.50"' not in page
+    page = superuser_client.get(reverse("admin:planning_indicatorperiod_change", args=[period.pk])).content.decode()
+    assert 'value="25"' in page and 'value="25.00"' not in page
