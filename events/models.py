@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from napwps import formatting
 from napwps.bilingual import TranslatedText
 from napwps.text import name_sort_key
 from planning.models import Activity, Indicator, Measure, Objective, Organisation, OrganisationType, Province
@@ -230,7 +231,7 @@ class Event(models.Model):
         elif self.start_date and self.end_date:
             dates_in_order = True
         if self.province_id and self.start_date and not self.province.is_valid_between(self.start_date, self.start_date):
-            errors["province"] = _("%(province)s was not a province on %(day)s.") % {"province": self.province, "day": self.start_date.strftime("%d/%m/%Y")}
+            errors["province"] = _("%(province)s was not a province on %(day)s.") % {"province": self.province, "day": formatting.short_date(self.start_date)}
         unknown = set(self.audience or []) - set(Sector.values)
         if unknown:
             errors["audience"] = _("Unknown sectors: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}

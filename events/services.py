@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from napwps import history
+from napwps import formatting, history
 from planning import roles
 from planning import services as planning_services
 from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
@@ -143,7 +143,7 @@ def _register(*, event: Event, user, person: Person | None, person_fields: dict 
             existing.status = RegistrationStatus.REGISTERED
             existing.full_clean()
             existing._history_user = user
-            existing._change_reason = "Registration reinstated"
+            existing._change_reason = history.reason(gettext_noop("Registration reinstated"))
             existing.save()
         existing.already_registered = True
         return existing
@@ -198,7 +198,7 @@ def participation_correct(*, participation: Participation, user, **changes) -> P
         person.save()
     participation.full_clean()
     participation._history_user = user
-    participation._change_reason = f"Registration corrected: {', '.join(changed)}"
+    participation._change_reason = history.reason(gettext_noop("Registration corrected"))  # the history shows which fields
     participation.save()
     return participation
 
@@ -210,7 +210,7 @@ def participation_withdraw(*, participation: Participation, user) -> Participati
     if participation.status != RegistrationStatus.CANCELLED:
         participation.status = RegistrationStatus.CANCELLED
         participation._history_user = user
-        participation._change_reason = "Registration withdrawn"
+        participation._change_reason = history.reason(gettext_noop("Registration withdrawn"))
         participation.save(update_fields=["status"])
     return participation
 
@@ -221,7 +221,7 @@ def participation_reinstate(*, participation: Participation, user) -> Participat
     if participation.status == RegistrationStatus.CANCELLED:
         participation.status = RegistrationStatus.REGISTERED
         participation._history_user = user
-        participation._change_reason = "Registration reinstated"
+        participation._change_reason = history.reason(gettext_noop("Registration reinstated"))
         participation.save(update_fields=["status"])
     return participation
 
@@ -234,7 +234,7 @@ def certificates_issue(*, event: Event, user) -> list[Participation]:
     check_manages(user, event)
     if not event.certificates_open:
         raise ValidationError(
-            _("Certificates can be issued from %(day)s, the event's last day.") % {"day": event.end_date.strftime("%d/%m/%Y")}, code="not_yet"
+            _("Certificates can be issued from %(day)s, the event's last day.") % {"day": formatting.short_date(event.end_date)}, code="not_yet"
         )
     Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
     recipients = list(selectors.certificate_recipients(event))
@@ -299,13 +299,13 @@ def attendance_set(*, participation: Participation, day: datetime.date, present:
     event = participation.event
     check_manages(user, event)
     if day not in event.days:
-        raise ValidationError(_("%(day)s is not a day of this event.") % {"day": day.strftime("%d/%m/%Y")})
+        raise ValidationError(_("%(day)s is not a day of this event.") % {"day": formatting.short_date(day)})
     if not event.has_begun(day):
-        raise ValidationError(_("Check-in for %(day)s opens on that day.") % {"day": day.strftime("%d/%m/%Y")}, code="not_yet")
+        raise ValidationError(_("Check-in for %(day)s opens on that day.") % {"day": formatting.short_date(day)}, code="not_yet")
     if participation.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("This registration was withdrawn."), code="withdrawn")
     if session is not None and (session.event_id != event.pk or session.day != day):
-        raise ValidationError(_("This session is not on %(day)s of this event.") % {"day": day.strftime("%d/%m/%Y")})
+        raise ValidationError(_("This session is not on %(day)s of this event.") % {"day": formatting.short_date(day)})
     with transaction.atomic():
         if present:
             Attendance.objects.get_or_create(participation=participation, day=day, session=session, defaults={"checked_in_by": user})
@@ -564,7 +564,7 @@ def _drop_session_import_previews() -> None:
 
 def may_organise(user) -> bool:
     """Organisers and coordinators may create events."""
-    return user.is_authenticated and user.is_active and (roles.is_coordinator(user) or user.groups.filter(name=roles.ORGANISERS).exists())
+    return user.is_authenticated and (roles.is_coordinator(user) or roles.is_organiser(user))
 
 
 # Writes the admin makes (events.admin): the same rules as the pages -----------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, UpdateView
 
+from napwps import formatting
 from napwps.exporting import pdf_response, xlsx_response
 from planning import roles
 
@@ -213,7 +214,7 @@ def participation_edit(request, pk, participation):
         try:
             services.participation_correct(participation=participation, user=request.user, **form.changes())
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)  # also errors on fields the form does not show (the province)
         else:
             messages.success(request, _("The registration of %(name)s is corrected.") % {"name": participation.person.full_name})
             return redirect("events:participant-list", pk=event.pk)
@@ -263,13 +264,13 @@ def checkin(request, pk, day):
     event = managed_event(request, pk)
     day = event_day(event, day)
     if not event.has_begun(day):
-        return not_yet(request, event, _("Check-in for %(day)s opens on that day.") % {"day": day.strftime("%d/%m/%Y")})
+        return not_yet(request, event, _("Check-in for %(day)s opens on that day.") % {"day": formatting.short_date(day)})
     sessions = list(event.sessions.filter(day=day))
     source = request.POST if request.method == "POST" else request.GET
     session = next((s for s in sessions if str(s.pk) == source.get("session", "")), None)
     if request.method == "POST":
         chosen = request.POST.get("participation", "").strip()
-        participation = get_object_or_404(selectors.event_registrations(event), pk=int(chosen) if chosen.isdigit() else 0)
+        participation = get_object_or_404(selectors.event_registrations(event), pk=int(chosen) if chosen.isascii() and chosen.isdigit() else 0)
         participation.event = event
         present = request.POST.get("present") == "1"
         services.attendance_set(participation=participation, day=day, session=session, present=present, user=request.user)
@@ -295,16 +296,20 @@ def scores_edit(request, pk):
     initial = [{"participation": p.pk, "pre_test_score": p.pre_test_score, "post_test_score": p.post_test_score} for p in participations]
     formset = ScoreFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            for form in formset:
-                participation = by_pk.get(form.cleaned_data.get("participation"))
-                if participation is not None and form.has_changed():
-                    services.scores_record(
-                        participation=participation, user=request.user,
-                        pre_test_score=form.cleaned_data["pre_test_score"], post_test_score=form.cleaned_data["post_test_score"],
-                    )  # fmt: skip
-        messages.success(request, _("Test scores saved."))
-        return redirect(event)
+        try:
+            with transaction.atomic():
+                for form in formset:
+                    participation = by_pk.get(form.cleaned_data.get("participation"))
+                    if participation is not None and form.has_changed():
+                        services.scores_record(
+                            participation=participation, user=request.user,
+                            pre_test_score=form.cleaned_data["pre_test_score"], post_test_score=form.cleaned_data["post_test_score"],
+                        )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Test scores saved."))
+            return redirect(event)
     rows = [(form, by_pk.get(form.initial.get("participation"))) for form in formset]
     return render(request, "events/scores_form.html", {"event": event, "formset": formset, "rows": rows})
 

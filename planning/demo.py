@@ -14,7 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
+from napwps import history
 from planning import roles, services
 from planning.models import (
     Activity,
@@ -176,7 +178,7 @@ def correct_reference_data(apps=None) -> int:
         nonlocal changed
         for name, value in fields.items():
             setattr(row, name, value)
-        row._change_reason = "Correction of the reference data"
+        row._change_reason = history.reason(gettext_noop("Correction of the reference data"))
         row.save()
         changed += 1
 

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from events import exports, selectors, services
 from events.forms import EventForm, RegistrationForm
 from events.models import MAX_EVENT_DAYS, Attendance, Certificate, Event, EventType, IndicatorRule, Participation, Person, RegistrationStatus, Sector
+from napwps.history import render_reason
 from planning import roles
 from planning.models import DeliveryPlan, IndicatorPeriod, Organisation
 from tests.factories import AttendanceFactory, EventFactory, FeedbackFactory, IndicatorFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
@@ -63,7 +64,8 @@ def test_a_misspelt_name_corrected_on_the_page_reaches_the_certificate_with_hist
     assert (participation.person.full_name, participation.role) == ("Nguyễn Thị Hồng", "speaker")
     assert participation.organisation == Organisation.objects.get(code="mofa")  # the one field names a known organisation
     latest = participation.history.first()
-    assert latest.history_user == organiser and "full_name" in latest.history_change_reason and "role" in latest.history_change_reason
+    assert latest.history_user == organiser and render_reason(latest.history_change_reason) == "Đã sửa thông tin đăng ký"
+    assert "role" in latest.diff_against(latest.prev_record).changed_fields  # the history shows what was corrected
     text = pdf_text(client.post(reverse("events:certificates", args=[event.pk])).content)
     assert "Nguyễn Thị Hồng" in text and "Nguyen Thi Hông" not in text
 
@@ -83,7 +85,7 @@ def test_a_withdrawn_registration_leaves_lists_sheets_certificates_and_counts(ev
 
     leaves.refresh_from_db()
     assert leaves.status == RegistrationStatus.CANCELLED
-    assert leaves.history.first().history_change_reason == "Registration withdrawn"
+    assert render_reason(leaves.history.first().history_change_reason) == "Đã rút đăng ký"  # stored as what happened, read in Vietnamese
     listing = client.get(reverse("events:participant-list", args=[event.pk]))
     assert [p.pk for p in listing.context["participations"]] == [stays.pk]
     assert [p.pk for p in listing.context["withdrawn"]] == [leaves.pk]
@@ -458,3 +460,21 @@ def test_a_coordinator_adds_an_event_with_its_agenda_in_the_admin(reference_data
     event = Event.objects.get(code="admin-event")
     assert list(event.sessions.values_list("title_vi", flat=True)) == ["Khai mạc"]
     assert user in event.managers.all() and event.history.first().history_user == user  # as event_create does it
+
+
+def test_a_check_in_tap_naming_no_registration_answers_404(event, organiser, client):
+    client.force_login(organiser)
+    url = reverse("events:checkin", args=[event.pk, event.start_date.isoformat()])
+    for chosen in ("²", "abc", "999999999"):
+        assert client.post(url, {"participation": chosen, "present": "1"}).status_code == 404
+
+
+def test_service_messages_write_dates_the_readers_way(organiser, reference_data):
+    from django.utils import translation
+
+    event = EventFactory(managers=[organiser], start_date=datetime.date(2999, 1, 2), end_date=datetime.date(2999, 1, 3))
+    participation = ParticipationFactory(event=event)
+    for language, day in (("vi", "02/01/2999"), ("en", "2 Jan 2999")):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            services.attendance_set(participation=participation, day=event.start_date, present=True, user=organiser)
+        assert day in " ".join(refused.value.messages)
