@@ -8,6 +8,9 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers as admin_helpers
+from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.utils import display_for_field as django_display_for_field
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
@@ -63,6 +66,21 @@ admin.site.index_title = _("Plan administration")
 admin.site.site_url = None  # no public site yet (step 3)
 
 DEFAULT_REASON = _("Created")
+
+
+def display_for_field(value, field, empty_value_display, avoid_link=False):
+    """Django's read-only display of a model field, except decimals: napwps.formatting.number, so
+    a whole number never shows ",00" (a computed actual of 12 reads "12", not "12,00").
+
+    Django's admin has no hook for this: its change lists (admin_list) and read-only fields
+    (helpers) call django.contrib.admin.utils.display_for_field directly, so both are pointed here.
+    """
+    if isinstance(field, models.DecimalField) and value is not None and not getattr(field, "flatchoices", None):
+        return formatting.number(value)
+    return django_display_for_field(value, field, empty_value_display, avoid_link=avoid_link)
+
+
+admin_helpers.display_for_field = admin_list.display_for_field = display_for_field
 
 
 def vnd(amount) -> str:

@@ -99,3 +99,13 @@ def test_admin_forms_and_inlines_show_whole_values_without_decimals(superuser_cl
     assert 'value="25.00"' not in page and 'value="12.50"' not in page
     page = superuser_client.get(reverse("admin:planning_indicatorperiod_change", args=[period.pk])).content.decode()
     assert 'value="25"' in page and 'value="25.00"' not in page
+
+
+def test_read_only_values_in_the_admin_show_no_decimals_when_whole(superuser_client):
+    from events.models import IndicatorRule
+
+    period = IndicatorPeriodFactory(actual_value=Decimal("12.00"), target_value=Decimal("1500.00"))
+    IndicatorRule.objects.create(indicator=period.indicator)  # counted from events: its actual is read-only
+    page = superuser_client.get(reverse("admin:planning_indicatorperiod_change", args=[period.pk])).content.decode()
+    assert '<div class="readonly">12</div>' in page
+    assert "12,00" not in page
