@@ -4,7 +4,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -78,12 +77,13 @@ def difficulty_field(attribute) -> forms.TypedChoiceField:
 ORGANISATIONS_LIST = "known-organisations"
 
 
-def known_organisation(typed: str):
-    """The organisation of the portal whose Vietnamese or English name, or code, is `typed` (any case), or None."""
-    typed = " ".join((typed or "").split())
-    if not typed:
-        return None
-    return Organisation.objects.filter(Q(name_vi__iexact=typed) | Q(name_en__iexact=typed) | Q(code__iexact=typed)).order_by("pk").first()
+def known_organisation(typed: str, *, day):
+    """The organisation of the portal, active on `day`, that `typed` names as the participant import
+    reads it (code, acronym or name, case and diacritics aside), or None when none or several do."""
+    from .selectors import organisations_named
+
+    found = organisations_named(typed, day=day)
+    return found[0] if len(found) == 1 else None
 
 
 class OrganisationInput(forms.TextInput):
@@ -94,11 +94,12 @@ class OrganisationInput(forms.TextInput):
 
 
 class RegistrationFieldsMixin:
-    """Who someone is at an event: one organisation field, resolved to a known organisation when it names one."""
+    """Who someone is at an event (`self.event`): one organisation field, resolved to a known organisation
+    when it names exactly one active on the event's first day."""
 
     def clean_organisation(self):
         typed = " ".join(self.cleaned_data.get("organisation", "").split())
-        self.organisation = known_organisation(typed)
+        self.organisation = known_organisation(typed, day=self.event.start_date)
         return typed
 
     def organisation_fields(self) -> dict:
@@ -210,6 +211,7 @@ class CorrectionForm(RegistrationFieldsMixin, forms.Form):
             "sector": participation.sector, "position": participation.position, "role": participation.role,
         }  # fmt: skip
         super().__init__(*args, initial=initial, **kwargs)
+        self.event = participation.event
         self.helper = helper(_("Save the correction"))
 
     def changes(self) -> dict:

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from planning import roles
-from planning.models import Province, ProvinceSuccession
+from planning.importing.cells import plain
+from planning.models import Organisation, Province, ProvinceSuccession
 
 from .models import (
     AgeBand,
@@ -182,21 +183,60 @@ def present_count(event: Event, *, day, session=None) -> int:
     return event_registrations(event).filter(here).distinct().count()
 
 
+def organisation_key(name) -> str:
+    """How a typed organisation is compared: case, spacing, dash style and diacritics aside."""
+    return plain(name or "")
+
+
+def organisation_lookup(organisations: Iterable[Organisation]) -> dict[str, list[Organisation]]:
+    """Organisations by each way of writing them (code, acronym, Vietnamese or English name): load once, look up often."""
+    lookup: dict[str, list[Organisation]] = {}
+    for organisation in organisations:
+        for name in {organisation_key(name) for name in (organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en) if name}:
+            lookup.setdefault(name, []).append(organisation)
+    return lookup
+
+
+def organisations_in(lookup: dict[str, list[Organisation]], typed: str) -> list[Organisation]:
+    """The organisations of `lookup` that `typed` names, once each (several when the name is ambiguous)."""
+    found = {organisation.pk: organisation for organisation in lookup.get(organisation_key(typed), [])} if organisation_key(typed) else {}
+    return [found[pk] for pk in sorted(found)]
+
+
+def organisations_named(typed: str, *, day) -> list[Organisation]:
+    """The portal's organisations active on `day` whose code, acronym or name is `typed` (case and diacritics aside)."""
+    if not organisation_key(typed):
+        return []
+    return organisations_in(organisation_lookup(Organisation.objects.active_on(day)), typed)
+
+
+def twin_key(full_name: str, organisation_id: int | None, organisation_name: str = "") -> tuple:
+    """Who a registration is without contacts: the name and the organisation, however typed (case and diacritics aside)."""
+    return (search_key(full_name), organisation_id, "" if organisation_id else organisation_key(organisation_name))
+
+
+def contacts_differ(email_a: str, phone_a: str, email_b: str, phone_b: str) -> bool:
+    """Two records with the same name and organisation are two people when their e-mails, or their phones, differ."""
+    emails = (email_a or "").strip().lower(), (email_b or "").strip().lower()
+    phones = normalise_phone(phone_a), normalise_phone(phone_b)
+    return bool((all(emails) and emails[0] != emails[1]) or (all(phones) and phones[0] != phones[1]))
+
+
+def same_registration(key: tuple, email: str, phone: str, participation: Participation) -> bool:
+    """Whether someone of `twin_key` `key` with this e-mail and phone is `participation` made again
+    (its person loaded): the one rule for the registration form, the services and the import."""
+    person = participation.person
+    return twin_key(person.full_name, participation.organisation_id, participation.organisation_name) == key and not contacts_differ(
+        email, phone, person.email, person.phone
+    )
+
+
 def registered_twin(event: Event, *, full_name: str, organisation=None, organisation_name: str = "", email: str = "", phone: str = ""):
-    """A registration at this event, withdrawn or not, of someone with the same name (however typed)
-    and organisation whose e-mail and phone do not tell them apart: the same submission made twice."""
-    candidates = Participation.objects.filter(event=event, person__search_name=search_key(full_name)).select_related("person").order_by("pk")
-    email, phone = (email or "").strip().lower(), normalise_phone(phone)
-    for participation in candidates:
-        if organisation is not None:
-            same_organisation = participation.organisation_id == organisation.pk
-        else:
-            same_organisation = not participation.organisation_id and search_key(participation.organisation_name) == search_key(organisation_name)
-        person = participation.person
-        if not same_organisation or (email and person.email and email != person.email.lower()) or (phone and person.phone and phone != person.phone):
-            continue
-        return participation
-    return None
+    """A registration at this event, withdrawn or not, of someone with the same name and organisation
+    (however typed) whose e-mail and phone do not tell them apart: the same submission made twice."""
+    key = twin_key(full_name, organisation.pk if organisation is not None else None, organisation_name)
+    candidates = Participation.objects.filter(event=event, person__search_name=key[0]).select_related("person").order_by("pk")
+    return next((participation for participation in candidates if same_registration(key, email, phone, participation)), None)
 
 
 @dataclass

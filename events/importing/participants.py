@@ -24,7 +24,7 @@ from planning.importing.template import template_workbook as build_template
 from planning.models import Organisation, OrganisationType, Province
 
 from .. import selectors, services
-from ..models import AgeBand, Difficulty, Event, Participation, Person, Role, Sector, Sex, contact_keys, normalise_phone, search_key
+from ..models import AgeBand, Difficulty, Event, Participation, Person, Role, Sector, Sex, contact_keys, normalise_phone
 
 SHEET = "Participants"
 
@@ -256,11 +256,7 @@ class ParticipantImporter(Importer):
         self.provinces = province_lookup(current)
         self.province_names = {province.pk: f"{province.name} ({province.code})" for province in current}
         self._all_provinces = None
-        self.organisations: dict[str, list[Organisation]] = {}
-        for organisation in Organisation.objects.active_on(self.day):
-            for name in {organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en}:
-                if name:
-                    self.organisations.setdefault(key(name), []).append(organisation)
+        self.organisations = selectors.organisation_lookup(Organisation.objects.active_on(self.day))
         self.registered = {
             participation.person_id: participation
             for participation in Participation.objects.filter(event=event)
@@ -288,8 +284,8 @@ class ParticipantImporter(Importer):
         """An organisation the portal knows (by code, acronym or name) is linked; any other is kept as written."""
         values, display = row.preview.values, row.preview.display
         written = row.clean("organisation") or ""
-        found = self.organisations.get(key(written), []) if written else []
-        organisation = found[0] if len({o.pk for o in found}) == 1 else None
+        found = selectors.organisations_in(self.organisations, written)
+        organisation = found[0] if len(found) == 1 else None
         values["organisation"] = organisation.pk if organisation else None
         values["organisation_name"] = "" if organisation else written
         display["organisation"] = str(organisation.name) if organisation else written
@@ -310,17 +306,6 @@ class ParticipantImporter(Importer):
         for row in rows:
             self.find_person(row)
 
-    @staticmethod
-    def name_key(values: dict) -> tuple:
-        return (search_key(values["full_name"]), values.get("organisation"), key(values.get("organisation_name", "")))
-
-    @staticmethod
-    def contacts_differ(email_a, phone_a, email_b, phone_b) -> bool:
-        """Two records with the same name are two people when their e-mails, or their phones, differ."""
-        emails = (email_a or "").strip().lower(), (email_b or "").strip().lower()
-        phones = normalise_phone(phone_a), normalise_phone(phone_b)
-        return (all(emails) and emails[0] != emails[1]) or (all(phones) and phones[0] != phones[1])
-
     def skip(self, row: RowPreview, note: str, **ref) -> None:
         row.action, row.note = UNCHANGED, note
         row.ref.update(ref)
@@ -340,16 +325,15 @@ class ParticipantImporter(Importer):
             person = registered[0]
             return self.skip(row, _("%(person)s is already registered for this event.") % {"person": person.full_name}, person_id=person.pk)
 
-        # Without a matching contact: the same name from the same organisation
-        name = self.name_key(values)
+        # Without a matching contact: the same name from the same organisation (the rule services.participant_register applies)
+        name = selectors.twin_key(values["full_name"], values.get("organisation"), values.get("organisation_name", ""))
         for participation in self.registered.values():
-            person = participation.person
-            same = (person.search_name, participation.organisation_id, key(participation.organisation_name)) == name
-            if same and not self.contacts_differ(values["email"], values["phone"], person.email, person.phone):
+            if selectors.same_registration(name, values["email"], values["phone"], participation):
+                person = participation.person
                 note = _("%(person)s, of the same organisation, is already registered for this event.") % {"person": person.full_name}
                 return self.skip(row, note, person_id=person.pk)
         for other in self.seen_names.get(name, []):
-            if not self.contacts_differ(values["email"], values["phone"], other.values["email"], other.values["phone"]):
+            if not selectors.contacts_differ(values["email"], values["phone"], other.values["email"], other.values["phone"]):
                 note = _("Same name and organisation as row %(row)s: left out. If they are two people, give one an e-mail or phone.") % {"row": other.row}
                 return self.skip(row, note, duplicate_of_row=other.row)
         self.seen_names.setdefault(name, []).append(row)
@@ -396,8 +380,11 @@ class ParticipantImporter(Importer):
         self.organisations_by_pk = Organisation.objects.in_bulk({row.values["organisation"] for row in rows if row.values.get("organisation")})
         self.people = Person.objects.filter(anonymised_on__isnull=True).in_bulk({row.ref["person_id"] for row in rows if row.ref.get("person_id")})
         self.known = 0
+        self.already = 0  # rows the preview took for new people who turned out to be registered already
         result = super().apply(preview)
         result["known"] = self.known
+        result[CREATE] -= self.already
+        result[UNCHANGED] += self.already
         return result
 
     def apply_row(self, row: RowPreview, values: dict) -> None:
@@ -413,4 +400,8 @@ class ParticipantImporter(Importer):
             services.participant_register(event=self.target, user=self.user, person=person, **fields)
             self.known += 1
         else:
-            services.participant_register(event=self.target, user=self.user, person_fields={name: values[name] for name in PERSON_FIELDS}, **fields)
+            participation = services.participant_register(
+                event=self.target, user=self.user, person_fields={name: values[name] for name in PERSON_FIELDS}, **fields
+            )
+            if participation.already_registered:  # registered since the preview: the same registration, not a new one
+                self.already += 1

@@ -608,6 +608,29 @@ def test_the_same_name_typed_differently_is_still_the_same_person(event, organis
     assert actions(result) == ["unchanged"]
 
 
+def test_an_organisation_typed_without_diacritics_is_the_registered_one_in_the_preview_as_when_applying(event, organiser):
+    registered = ParticipationFactory(event=event, person=PersonFactory(full_name="Nguyễn Thị Hương"), organisation_name="Hội Phụ nữ xã Tân Lập")
+
+    result = preview(event, upload([person_row(full_name="Nguyen Thi Huong", organisation="Hoi Phu nu xa Tan Lap")]))
+
+    assert actions(result) == ["unchanged"]
+    assert result.rows[0].ref["person_id"] == registered.person_id
+    before = counts()
+    assert (apply(event, result, organiser)["create"], counts()) == (0, before)
+
+
+def test_a_registration_made_between_the_preview_and_applying_is_counted_as_unchanged_not_created(event, organiser):
+    result = preview(event, upload([person_row(full_name="Nguyen Thi Huong", organisation="Hoi Phu nu xa Tan Lap"), person_row(full_name="Người Mới")]))
+    assert actions(result) == ["create", "create"]
+    ParticipationFactory(event=event, person=PersonFactory(full_name="Nguyễn Thị Hương"), organisation_name="Hội Phụ nữ xã Tân Lập")
+    before = counts()
+
+    outcome = apply(event, result, organiser)
+
+    assert (outcome["create"], outcome["unchanged"]) == (1, 1)
+    assert counts() == (before[0] + 1, before[1] + 1)
+
+
 def test_the_same_name_with_a_different_email_is_another_person(event, organiser):
     apply(event, preview(event, upload([person_row(full_name="Nguyễn Thị Hương", email="huong1@example.org")])), organiser)
 

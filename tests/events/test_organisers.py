@@ -15,10 +15,12 @@ from pypdf import PdfReader
 
 from events import exports, selectors, services
 from events.forms import EventForm, RegistrationForm
+from events.importing import ParticipantImporter
 from events.models import MAX_EVENT_DAYS, Attendance, Certificate, Event, EventType, IndicatorRule, Participation, Person, RegistrationStatus, Sector
 from napwps.history import render_reason
 from planning import roles
 from planning.models import DeliveryPlan, IndicatorPeriod, Organisation
+from tests.events.test_import import person_row, upload
 from tests.factories import AttendanceFactory, EventFactory, FeedbackFactory, IndicatorFactory, ParticipationFactory, PersonFactory, UserFactory, coordinator
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +197,36 @@ def test_a_new_organisation_keeps_its_name_and_takes_its_type_from_the_sector(ev
     assert form.is_valid(), form.errors
     participation = services.participant_register(event=event, user=organiser, person_fields=form.person_fields(), **form.participation_fields())
     assert (participation.organisation, participation.organisation_name, participation.organisation_type) == (None, "Báo Phụ nữ Việt Nam", 90)
+
+
+def registration_form(event, organiser, typed) -> RegistrationForm:
+    data = {"full_name": "Mai Anh", "sex": "female", "organisation": typed, "sector": Sector.UN_DIPLOMATIC, "role": "participant"}
+    form = RegistrationForm(data, event=event, user=organiser)
+    assert form.is_valid(), form.errors
+    return form
+
+
+@pytest.mark.parametrize("typed", ["UN Women", "un  women", "Co quan Lien hop quoc ve Binh dang gioi va Trao quyen cho phu nu"])
+def test_the_registration_form_links_an_organisation_as_the_participant_import_does(event, organiser, typed):
+    un_women = Organisation.objects.get(code="un-women")
+    imported = ParticipantImporter(user=organiser, target=event).preview(participants_file([typed])).rows[0]
+
+    assert registration_form(event, organiser, typed).organisation_fields() == {"organisation": un_women, "organisation_name": ""}
+    assert (imported.values["organisation"], imported.values["organisation_name"]) == (un_women.pk, "")
+
+
+def test_the_registration_form_keeps_as_typed_an_organisation_closed_before_the_event(event, organiser):
+    closed = Organisation.objects.get(code="molisa")
+    assert closed.active_to < event.start_date
+
+    fields = registration_form(event, organiser, closed.name_vi).organisation_fields()
+
+    assert fields == {"organisation": None, "organisation_name": closed.name_vi}
+    assert selectors.organisations_named(closed.name_vi, day=closed.active_to) == [closed]
+
+
+def participants_file(organisations):
+    return upload([person_row(full_name=f"Người {index}", organisation=typed) for index, typed in enumerate(organisations)])
 
 
 # 7. Feedback comments ---------------------------------------------------------------------------
