@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from napwps import formatting, history
 from planning import roles
@@ -203,27 +204,31 @@ def participation_correct(*, participation: Participation, user, **changes) -> P
     return participation
 
 
+def _registration_status_set(participation: Participation, *, status: str, user, reason: str) -> Participation:
+    check_manages(user, participation.event)
+    if participation.status != status:
+        participation.status = status
+        participation._history_user = user
+        participation._change_reason = reason
+        participation.save(update_fields=["status"])
+    return participation
+
+
 @transaction.atomic
 def participation_withdraw(*, participation: Participation, user) -> Participation:
     """Withdraw a registration: off the lists, sign-in sheets, certificates and counts, kept in the history."""
-    check_manages(user, participation.event)
-    if participation.status != RegistrationStatus.CANCELLED:
-        participation.status = RegistrationStatus.CANCELLED
-        participation._history_user = user
-        participation._change_reason = history.reason(gettext_noop("Registration withdrawn"))
-        participation.save(update_fields=["status"])
-    return participation
+    reason = history.reason(gettext_noop("Registration withdrawn"))
+    return _registration_status_set(participation, status=RegistrationStatus.CANCELLED, user=user, reason=reason)
 
 
 @transaction.atomic
 def participation_reinstate(*, participation: Participation, user) -> Participation:
-    check_manages(user, participation.event)
-    if participation.status == RegistrationStatus.CANCELLED:
-        participation.status = RegistrationStatus.REGISTERED
-        participation._history_user = user
-        participation._change_reason = history.reason(gettext_noop("Registration reinstated"))
-        participation.save(update_fields=["status"])
-    return participation
+    """Put a withdrawn registration back; a registration that is not withdrawn stays as it is."""
+    if participation.status != RegistrationStatus.CANCELLED:
+        check_manages(user, participation.event)
+        return participation
+    reason = history.reason(gettext_noop("Registration reinstated"))
+    return _registration_status_set(participation, status=RegistrationStatus.REGISTERED, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -400,11 +405,13 @@ def _breakdown_write(period: IndicatorPeriod, stored: dict, computed: dict, dime
             value.value = computed[key]
             value._change_reason = COMPUTED_REASON
             value.save(update_fields=["value"])
-    DisaggregatedValue.objects.bulk_create(
+    new = [
         DisaggregatedValue(period=period, kind=ValueKind.ACTUAL, disaggregation=dimensions[code], category=category, value=count)
         for (code, category), count in computed.items()
         if (code, category) not in stored
-    )
+    ]
+    if new:  # with their history rows, like the changed and deleted ones above
+        bulk_create_with_history(new, DisaggregatedValue, default_change_reason=COMPUTED_REASON)
 
 
 _pending = threading.local()

@@ -417,6 +417,18 @@ def test_taps_that_do_not_move_the_figure_add_no_history(counted_event, organise
     assert IndicatorPeriod.objects.get(indicator=indicator).actual_value == 30
 
 
+def test_every_computed_breakdown_value_has_its_history_from_the_first(counted_event):
+    from planning.models import DisaggregatedValue
+
+    _event, indicator = counted_event
+    services.indicators_recompute()
+    values = DisaggregatedValue.objects.filter(period__indicator=indicator)
+    assert values.exists()
+    for value in values:
+        first = value.history.earliest()
+        assert first.history_type == "+" and render_reason(first.history_change_reason) == "Tính từ dữ liệu tham dự sự kiện"
+
+
 def test_the_recomputation_runs_once_per_transaction(counted_event, organiser, django_capture_on_commit_callbacks, monkeypatch):
     event, _indicator = counted_event
     runs = []
