@@ -176,19 +176,19 @@ class PickerMixin:
         if restricted is not queryset or "queryset" in kwargs:
             kwargs["queryset"] = restricted
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._picker(db_field, request, kwargs)
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @staticmethod
+    def _labelled(db_field, field):
         if db_field.related_model is Province and field is not None:
             field.label_from_instance = province_label
         return field
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._picker(db_field, request, kwargs)
+        return self._labelled(db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._picker(db_field, request, kwargs)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.related_model is Province and field is not None:
-            field.label_from_instance = province_label
-        return field
+        return self._labelled(db_field, super().formfield_for_manytomany(db_field, request, **kwargs))
 
     def get_search_results(self, request, queryset, search_term):
         """An autocomplete asks for a field (model_name, field_name): answer with what that picker offers."""
