@@ -13,6 +13,7 @@ from django.utils import timezone
 from planning import services as planning_services
 from planning.demo import SAMPLE_EN, SAMPLE_NOTE_EN, SAMPLE_NOTE_VI, SAMPLE_VI
 from planning.models import Activity, Disaggregation, Indicator, Organisation, OrganisationType, Output, Plan, Province, ResultLevel
+from planning.services import reporting
 
 from . import services
 from .models import (
@@ -287,5 +288,7 @@ def indicator_rule(plan: Plan) -> None:
         disaggregations=Disaggregation.objects.filter(code__in=["sex", "sector"]),
     )  # fmt: skip
     for delivery_plan, target in zip(plan.delivery_plans.order_by("year"), (150, 300), strict=False):
-        planning_services.indicator_period_set(indicator=indicator, delivery_plan=delivery_plan, target_value=Decimal(target))
+        planning_services.indicator_period_set(
+            indicator=indicator, period=reporting.annual_period(plan=plan, year=delivery_plan.year), target_value=Decimal(target)
+        )
     IndicatorRule.objects.create(indicator=indicator, event_types=[EventType.WORKSHOP, EventType.TRAINING, EventType.LAUNCH], min_days=1)

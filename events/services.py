@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 from napwps import formatting, history
 from planning import roles
 from planning import services as planning_services
-from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, ValueKind
+from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, PeriodKind, ValueKind
+from planning.services import reporting
 
 from . import selectors
 from .models import (
@@ -359,44 +360,48 @@ COMPUTED_REASON = history.reason(gettext_noop("Computed from event attendance"))
 
 
 def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = None) -> None:
-    """Write the rule's indicator actual for every year of its plan that has a delivery plan (or those of `years`).
+    """Count the rule's indicator for every year of its plan that has a delivery plan (or those of `years`).
 
-    Writes only what moved: a year whose total and breakdown are as stored is left alone (no empty
-    history rows), and of a breakdown only the categories that changed are written. The count is
-    the actual of a year already open, so an existing year is updated in place (with its history);
-    a new year goes through planning's indicator_period_set.
+    The count is a proposal: it is written as the period's `proposed_value` and its sex and sector
+    breakdown as proposed values, which the responsible agency confirms as its actual in its report
+    (planning.services.reporting.proposed_actual_confirm); it never bypasses review. Writes only
+    what moved: a year whose total and breakdown are as stored is left alone (no empty history rows),
+    and of a breakdown only the categories that changed are written.
     """
     indicator = rule.indicator
     dimensions = {d.code: d for d in Disaggregation.objects.filter(code__in=("sex", "sector"))}
     delivery_plans = indicator.plan.delivery_plans.all()
     if years is not None:
         delivery_plans = delivery_plans.filter(year__in=years)
-    delivery_plans = list(delivery_plans)
-    existing_periods = {period.delivery_plan_id: period for period in IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan__in=delivery_plans)}
+    years_open = sorted({delivery_plan.year for delivery_plan in delivery_plans})
+    if not years_open:
+        return
+    periods = {period.year: period for period in reporting.periods_of_indicator(indicator=indicator, years=years_open) if period.kind == PeriodKind.ANNUAL}
+    existing_periods = {item.period_id: item for item in IndicatorPeriod.objects.filter(indicator=indicator, period__in=periods.values())}
     stored: dict[int, dict[tuple[str, str], DisaggregatedValue]] = {}
     for value in DisaggregatedValue.objects.filter(
-        period__in=existing_periods.values(), kind=ValueKind.ACTUAL, disaggregation__in=dimensions.values()
+        period__in=existing_periods.values(), kind=ValueKind.PROPOSED, disaggregation__in=dimensions.values()
     ).select_related("disaggregation"):
         stored.setdefault(value.period_id, {})[(value.disaggregation.code, value.category)] = value
-    for delivery_plan in delivery_plans:
-        figures = selectors.people_figures(rule_participations(rule, delivery_plan.year))
-        period = existing_periods.get(delivery_plan.pk)
+    for year, reporting_period in sorted(periods.items()):
+        figures = selectors.people_figures(rule_participations(rule, year))
+        period = existing_periods.get(reporting_period.pk)
         if figures.total == 0 and period is None:
             continue
         computed = {(code, category): count for code in dimensions for category, count in figures.by[code].items()}
         if period is None:
             period = planning_services.indicator_period_set(
-                indicator=indicator, delivery_plan=delivery_plan, actual_value=figures.total, reason=COMPUTED_REASON, computed=True
+                indicator=indicator, period=reporting_period, proposed_value=figures.total, proposed_at=timezone.now(), reason=COMPUTED_REASON, computed=True
             )
-        elif period.actual_value != figures.total:
-            period.actual_value = figures.total
+        elif period.proposed_value != figures.total:
+            period.proposed_value, period.proposed_at = figures.total, timezone.now()
             period._change_reason = COMPUTED_REASON
-            period.save(update_fields=["actual_value"])
+            period.save(update_fields=["proposed_value", "proposed_at", "version"])
         _breakdown_write(period, stored.get(period.pk, {}), computed, dimensions)
 
 
 def _breakdown_write(period: IndicatorPeriod, stored: dict, computed: dict, dimensions: dict) -> None:
-    """Make the period's sex and sector actuals `computed`, touching only the categories that changed."""
+    """Make the period's proposed sex and sector breakdown `computed`, touching only the categories that changed."""
     for key, value in stored.items():
         if key not in computed:
             value._change_reason = COMPUTED_REASON
@@ -406,7 +411,7 @@ def _breakdown_write(period: IndicatorPeriod, stored: dict, computed: dict, dime
             value._change_reason = COMPUTED_REASON
             value.save(update_fields=["value"])
     new = [
-        DisaggregatedValue(period=period, kind=ValueKind.ACTUAL, disaggregation=dimensions[code], category=category, value=count)
+        DisaggregatedValue(period=period, kind=ValueKind.PROPOSED, disaggregation=dimensions[code], category=category, value=count)
         for (code, category), count in computed.items()
         if (code, category) not in stored
     ]

@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("admin/login/", planning_views.LoginView.as_view(), name="login"),
     path("admin/", admin.site.urls),
     path("events/", include("events.urls")),
+    path("workspace/", include("planning.urls")),
     path("start/", planning_views.start, name="start"),
     path("", planning_views.start, name="home"),
 )

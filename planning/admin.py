@@ -545,12 +545,11 @@ class ColourStatusMixin:
 class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
-    list_display = ["code", "title_display", "lead_agency", "status_badge", "progress", "budget_total", "funding_gap"]
+    list_display = ["code", "title_display", "lead_agency", "budget_total", "funding_gap"]
     list_filter = [
         ("output__objective", admin.RelatedOnlyFieldListFilter),
         "task_group",
         ("lead_agency", admin.RelatedOnlyFieldListFilter),
-        "status",
         YearFilter,
         "is_sample",
     ]
@@ -563,8 +562,7 @@ class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
         (None, {"fields": ["output", "code", "order", "task_group", "subtask", "delivery_plans", "is_sample"]}),
         (_("Description"), {"fields": ["title_vi", "title_en", "description_vi", "description_en", "means"]}),
         (_("Who and where"), {"fields": ["lead_agency", "partner_agencies", "supporting_partners", "provinces"]}),
-        (_("Timeline (months)"), {"fields": [("planned_start", "planned_end"), ("actual_start", "actual_end")]}),
-        (_("Progress"), {"fields": ["status", "progress", "status_justification_vi", "status_justification_en"]}),
+        (_("Timeline (months)"), {"fields": [("planned_start", "planned_end")]}),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -595,13 +593,12 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
     extra = 0
     show_change_link = True
     fields = [
-        "delivery_plan",
+        "period",
         ("target_value", "target_numerator", "target_denominator"),
         ("target_text_vi", "target_text_en"),
         ("actual_value", "actual_numerator", "actual_denominator"),
         ("actual_text_vi", "actual_text_en"),
         ("actual_source_vi", "actual_source_en"),
-        "actual_status",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -621,7 +618,7 @@ class IndicatorAdmin(OwnedByAgencyAdmin):
         IndicatorObjectiveFilter,
         ("activity__task_group", admin.RelatedOnlyFieldListFilter),
         ("responsible_agency", admin.RelatedOnlyFieldListFilter),
-        "periods__delivery_plan__year",
+        "periods__period__year",
         "is_sample",
     ]
     list_select_related = ["responsible_agency"]
@@ -658,17 +655,13 @@ class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
 
 @admin.register(IndicatorPeriod)
 class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
-    list_display = ["indicator", "year_display", "target_display", "actual_display", "actual_status"]
-    list_filter = ["delivery_plan__year", "actual_status", ("indicator__responsible_agency", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["indicator", "delivery_plan"]
+    list_display = ["indicator", "period", "target_display", "actual_display"]
+    list_filter = ["period__year", "period__kind", ("indicator__responsible_agency", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["indicator", "period"]
     search_fields = ["indicator__code", "indicator__title_vi"]
     autocomplete_fields = ["indicator"]
-    ordering = ["indicator__code", "delivery_plan__year"]
+    ordering = ["indicator__code", "period__end", "period__start"]
     inlines = [DisaggregatedValueInline]
-
-    @admin.display(description=_("year"), ordering="delivery_plan__year")
-    def year_display(self, obj):
-        return obj.delivery_plan.year
 
     def get_readonly_fields(self, request, obj=None):
         # Counted from events: the actual is written by the count only (services.indicator_period_check).

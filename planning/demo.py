@@ -19,8 +19,12 @@ from django.utils.translation import gettext_noop
 from napwps import history
 from planning import roles, services
 from planning.models import (
+    DISBURSED_STATUSES,
+    SECURED_STATUSES,
     Activity,
+    ActivityProgress,
     ActivityStatus,
+    BudgetExecution,
     DeliveryPlan,
     Disaggregation,
     FrameworkReference,
@@ -32,12 +36,17 @@ from planning.models import (
     Objective,
     Organisation,
     Output,
+    PeriodKind,
     Plan,
+    ProgressReport,
     Province,
+    ReportingPeriod,
+    ReportStatus,
     ReviewStatus,
     SubTask,
     TaskGroup,
 )
+from planning.services import reporting
 
 REFERENCE_FIXTURES = ["vocabularies", "provinces", "organisations", "nap"]
 PLAN = "nap-wps-2024-2030"
@@ -248,11 +257,12 @@ def load() -> Plan:
     with transaction.atomic():
         plan = Plan.objects.get(code=PLAN)
         builder = PlanDemo()
+        builder.users()
         years = builder.delivery_plans(plan)
         builder.outputs(plan)
         builder.activities(plan, years)
         builder.indicators(plan, years)
-        builder.users()
+        builder.reports(plan)
     return plan
 
 
@@ -297,14 +307,26 @@ class PlanDemo:
                     lead_agency=orgs[lead], partner_agencies=[orgs[c] for c in partners], supporting_partners=[orgs[c] for c in supporters],
                     provinces=[Province.objects.get_by_natural_key(*p.split("@")) for p in provinces],
                     means=[means[c] for c in how], planned_start=start_day, planned_end=end_day,
-                    actual_start=start_day if status != ActivityStatus.NOT_STARTED else None,
-                    actual_end=end_day if status == ActivityStatus.COMPLETED else None,
-                    status=status, progress=progress, status_justification_vi=justification[0], status_justification_en=justification[1],
                     delivery_plans=[plan_ for year, plan_ in years.items() if start_day.year <= year <= end_day.year],
                 )  # fmt: skip
-                self.budget(activity, index, years, [orgs[c] for c in supporters])
+                for delivery_plan in activity.delivery_plans.all():
+                    # The year the activity ends carries its sample status; a year it goes on after is on track.
+                    last = delivery_plan.year == end_day.year
+                    year_status = status if last or status == ActivityStatus.NOT_STARTED else ActivityStatus.ON_TRACK
+                    year_justification = justification if year_status == status else ("", "")
+                    reporting.activity_progress_save(
+                        progress=ActivityProgress(
+                            activity=activity, delivery_plan=delivery_plan, status=year_status,
+                            progress=progress if last else min(progress, 50) if status != ActivityStatus.NOT_STARTED else 0,
+                            status_justification_vi=year_justification[0], status_justification_en=year_justification[1],
+                            actual_start=start_day if year_status != ActivityStatus.NOT_STARTED else None,
+                            actual_end=end_day if year_status == ActivityStatus.COMPLETED else None,
+                        ),
+                        user=None,
+                    )  # fmt: skip
+                self.budget(activity, index, years, [orgs[c] for c in supporters], status)
 
-    def budget(self, activity, index, years, supporters):
+    def budget(self, activity, index, years, supporters, activity_status):
         """Two to four lines an activity: the state budget and, where partners support it, their share."""
         state = FundingSource.PROVINCIAL_BUDGET if activity.lead_agency.level == "provincial" else FundingSource.CENTRAL_BUDGET
         for year, delivery_plan in years.items():
@@ -312,23 +334,39 @@ class PlanDemo:
                 continue
             past = year == 2024
             millions = 150 + (index * 37 + year) % 350
-            status = FundingStatus.SPENT if past and activity.status == ActivityStatus.COMPLETED else (
+            status = FundingStatus.SPENT if past and activity_status == ActivityStatus.COMPLETED else (
                 FundingStatus.COMMITTED if index % 3 else FundingStatus.ESTIMATED
             )  # fmt: skip
-            services.budget_line_create(
+            line = services.budget_line_create(
                 activity=activity, delivery_plan=delivery_plan, source=state, amount_vnd=Decimal(millions) * 1_000_000, status=status,
                 description_vi="Chi phí tổ chức (mẫu)", description_en="Organisation costs (sample)",
             )  # fmt: skip
+            self.execution(line)
             if supporters:
                 funder = supporters[(index + year) % len(supporters)]
                 usd = Decimal(8000 + (index * 1500) % 20000)
                 source = FundingSource.UN_AGENCY if funder.type == 40 else FundingSource.ODA_GRANT
-                services.budget_line_create(
+                line = services.budget_line_create(
                     activity=activity, delivery_plan=delivery_plan, source=source, funder=funder, amount_vnd=None,
                     currency="USD", original_amount=usd, exchange_rate=Decimal("25400"),
                     status=FundingStatus.DISBURSED if past else (FundingStatus.PLEDGED if index % 2 else FundingStatus.ESTIMATED),
                     description_vi="Hỗ trợ kỹ thuật (mẫu)", description_en="Technical assistance (sample)",
                 )  # fmt: skip
+                self.execution(line)
+
+    @staticmethod
+    def execution(line):
+        """What a sample line committed, disbursed and spent, by its status, with sample dates in its year."""
+        year = line.delivery_plan.year
+        amounts = {}
+        if line.status in SECURED_STATUSES:
+            amounts.update(committed_vnd=line.amount_vnd, committed_on=datetime.date(year, 3, 31))
+        if line.status in DISBURSED_STATUSES:
+            amounts.update(disbursed_vnd=line.amount_vnd, disbursed_on=datetime.date(year, 6, 30))
+        if line.status == FundingStatus.SPENT:
+            amounts.update(spent_vnd=line.amount_vnd, spent_on=datetime.date(year, 12, 15))
+        if amounts:
+            reporting.budget_execution_save(execution=BudgetExecution(line=line, **amounts), user=None)
 
     def indicators(self, plan, years):
         orgs = {org.code: org for org in Organisation.objects.all()}
@@ -356,8 +394,26 @@ class PlanDemo:
             )  # fmt: skip
             for year, (target, actual) in periods.items():
                 services.indicator_period_set(
-                    indicator=indicator, delivery_plan=years[year], **self.values(measure, "target", target), **self.values(measure, "actual", actual)
-                )
+                    indicator=indicator, period=reporting.annual_period(plan=plan, year=year),
+                    **self.values(measure, "target", target), **self.values(measure, "actual", actual),
+                )  # fmt: skip
+
+    def reports(self, plan):
+        """The sample 2024 reports approved and published (what the public pages show), the 2025 ones
+        left as drafts, with a sample deadline. Only on a database without reports yet."""
+        if ProgressReport.objects.exclude(status=ReportStatus.DRAFT).exists():
+            return
+        reviewer = get_user_model().objects.filter(username="coordinator").first()
+        for period in ReportingPeriod.objects.filter(plan=plan, kind=PeriodKind.ANNUAL, year__in=[2024, 2025]):
+            if period.due_date is None:
+                period.due_date = datetime.date(period.year + 1, 12, 15) if period.year == 2025 else datetime.date(period.year + 1, 1, 31)
+                services.record_save(obj=period, user=None, reason=history.reason(gettext_noop("Sample deadline")))
+        for report in ProgressReport.objects.filter(period__plan=plan, period__year=2024, status=ReportStatus.DRAFT):
+            report_narrative = "Báo cáo mẫu năm 2024; không phải số liệu thật."
+            reporting.report_narrative_save(report=report, user=None, narrative_vi=report_narrative, narrative_en="Sample 2024 report; not real data.")
+            reporting.report_submit(report=report, user=None)
+            reporting.report_approve(report=report, user=reviewer)
+            reporting.report_publish(report=report, user=reviewer)
 
     @staticmethod
     def baseline(measure, baseline):

@@ -19,8 +19,22 @@ PLANNING_MODELS = [
     "organisation", "province", "provincesuccession", "meansofimplementation", "disaggregation", "frameworkreference",
     "plan", "objective", "taskgroup", "subtask", "deliveryplan", "output", "activity",
     "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline", "membership",
+    "reportingperiod", "activityprogress", "budgetexecution", "progressreport", "reporttransition", "reviewcomment",
+    "approvedvalue", "evidence",
 ]  # fmt: skip
-FOCAL_POINT_EDITS = ["activity", "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline"]
+FOCAL_POINT_EDITS = [
+    "activity",
+    "indicator",
+    "indicatorperiod",
+    "disaggregatedvalue",
+    "budgetline",
+    "activityprogress",
+    "budgetexecution",
+    "progressreport",
+    "evidence",
+]
+# Rows that only the services write, never a form: approvals and the log of a report's moves.
+SERVICE_ONLY = ["approvedvalue", "reporttransition"]
 # Coordinators create accounts and put them in the portal's groups; the admin (planning.admin.UserAdmin)
 # keeps superuser status and per-user permissions out of their reach.
 COORDINATOR_AUTH_PERMISSIONS = ["view_user", "add_user", "change_user", "view_group"]
@@ -30,7 +44,10 @@ def sync_groups(**kwargs):
     """post_migrate: create the groups and give them their model permissions (idempotent)."""
     planning = Permission.objects.filter(content_type__app_label="planning")
     coordinators, _created = Group.objects.get_or_create(name=COORDINATORS)
-    coordinators.permissions.add(*planning.filter(content_type__model__in=PLANNING_MODELS))
+    coordinators.permissions.add(
+        *planning.filter(content_type__model__in=PLANNING_MODELS).exclude(content_type__model__in=SERVICE_ONLY, codename__regex=r"^(add|change|delete)_")
+    )
+    coordinators.permissions.remove(*planning.filter(content_type__model__in=SERVICE_ONLY).exclude(codename__startswith="view_"))
     coordinators.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename__in=COORDINATOR_AUTH_PERMISSIONS))
     focal_points, _created = Group.objects.get_or_create(name=FOCAL_POINTS)
     focal_points.permissions.add(
@@ -94,8 +111,16 @@ def user_agency(user):
 
 def agency_of(obj: Model):
     """The agency that owns a row of the plan, for the rows focal points may edit."""
-    from .models import Activity, BudgetLine, DisaggregatedValue, Indicator, IndicatorPeriod
+    from .models import Activity, ActivityProgress, BudgetExecution, BudgetLine, DisaggregatedValue, Evidence, Indicator, IndicatorPeriod, ProgressReport
 
+    if isinstance(obj, ProgressReport):
+        return obj.agency_id
+    if isinstance(obj, Evidence):
+        return obj.report.agency_id
+    if isinstance(obj, ActivityProgress):
+        return obj.activity.lead_agency_id
+    if isinstance(obj, BudgetExecution):
+        return obj.line.activity.lead_agency_id
     if isinstance(obj, Activity):
         return obj.lead_agency_id
     if isinstance(obj, Indicator):
@@ -133,3 +158,62 @@ def editable(user, queryset: QuerySet) -> QuerySet:
     if agency is None or not hasattr(queryset, "for_agency"):
         return queryset.none()
     return queryset.for_agency(agency)
+
+
+# The reporting cycle (step 4) -----------------------------------------------------------------------
+
+
+def agency_id_of(user) -> int | None:
+    """The id of the user's agency, read once per user object (so once per request)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_portal_agency_id", False)
+    if cached is False:
+        membership = getattr(user, "membership", None)
+        cached = user._portal_agency_id = membership.organisation_id if membership else None
+    return cached
+
+
+def can_write_report(user, agency_id: int) -> bool:
+    """Write an agency's report (its items, narrative and evidence) and submit it: the agency's focal
+    points, and coordinators on its behalf (who then may not approve it)."""
+    if not user.is_active:
+        return False
+    if is_coordinator(user):
+        return True
+    return is_focal_point(user) and agency_id is not None and agency_id_of(user) == agency_id
+
+
+def can_review(user) -> bool:
+    """Return, approve and publish reports, comment on their items, make evidence public."""
+    return user.is_active and is_coordinator(user)
+
+
+def can_use_workspace(user) -> bool:
+    return user.is_authenticated and user.is_active and (is_coordinator(user) or (is_focal_point(user) and agency_id_of(user) is not None))
+
+
+def visible_reports(user, queryset: QuerySet) -> QuerySet:
+    """The reports (drafts included) this user may read: coordinators all, a focal point their agency's."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    agency = agency_id_of(user)
+    if agency is None or not is_focal_point(user):
+        return queryset.none()
+    return queryset.filter(agency_id=agency)
+
+
+def visible_evidence(user, queryset: QuerySet) -> QuerySet:
+    """Evidence this user may download: public files to anyone, the rest to those who may read its report."""
+    from django.db.models import Q
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.filter(is_public=True)
+    if is_coordinator(user):
+        return queryset
+    agency = agency_id_of(user)
+    if agency is None or not is_focal_point(user):
+        return queryset.filter(is_public=True)
+    return queryset.filter(Q(is_public=True) | Q(report__agency_id=agency))

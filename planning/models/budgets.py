@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -66,6 +67,7 @@ class BudgetLine(models.Model):
     original_amount = models.DecimalField(_("amount in original currency"), max_digits=16, decimal_places=2, null=True, blank=True)
     exchange_rate = models.DecimalField(_("exchange rate (VND per unit)"), max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=FundingStatus.choices, default=FundingStatus.ESTIMATED)
+    version = AutoIncVersionField()
 
     description = TranslatedText()
     objects = BudgetLineQuerySet.as_manager()

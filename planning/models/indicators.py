@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from napwps.bilingual import TranslatedText
 
 from .fields import related_or_none
-from .plan import Activity, DeliveryPlan, Objective, Output, PlanPart, ReviewStatus, derived_plan, unique_code
+from .plan import Activity, Objective, Output, PlanPart, derived_plan, unique_code
 from .reference import Disaggregation, FrameworkReference, Organisation
 
 
@@ -247,18 +248,20 @@ class Indicator(PlanPart):
 
 
 class IndicatorPeriodQuerySet(models.QuerySet):
-    def get_by_natural_key(self, plan_code, code, year):
-        return self.get(indicator__plan__code=plan_code, indicator__code=code, delivery_plan__year=year)
+    def get_by_natural_key(self, plan_code, code, kind, year, number):
+        return self.get(indicator__plan__code=plan_code, indicator__code=code, period__kind=kind, period__year=year, period__number=number)
 
     def for_agency(self, organisation):
         return self.filter(indicator__responsible_agency=organisation)
 
 
 class IndicatorPeriod(models.Model):
-    """One year of an indicator: its target and the actual reported against it."""
+    """One period of an indicator (a year, a quarter, the mid-term or final review): its target and the
+    actual reported against it. The actual here is the agency's working value; what was approved is
+    kept apart (`planning.selectors.approved_values`)."""
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="periods")
-    delivery_plan = models.ForeignKey(DeliveryPlan, verbose_name=_("year"), on_delete=models.PROTECT, related_name="indicator_periods")
+    period = models.ForeignKey("ReportingPeriod", verbose_name=_("period"), on_delete=models.PROTECT, related_name="indicator_periods")
     target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_numerator = models.DecimalField(_("target numerator"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_denominator = models.DecimalField(_("target denominator"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -271,7 +274,12 @@ class IndicatorPeriod(models.Model):
     actual_text_en = models.TextField(_("actual, qualitative (English)"), blank=True)
     actual_source_vi = models.CharField(_("source of the actual (Vietnamese)"), max_length=500, blank=True)
     actual_source_en = models.CharField(_("source of the actual (English)"), max_length=500, blank=True)
-    actual_status = models.CharField(_("actual status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    proposed_value = models.DecimalField(
+        _("counted from events"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False,
+        help_text=_("The count from event attendance, proposed to the agency, which confirms it as the actual."),
+    )  # fmt: skip
+    proposed_at = models.DateTimeField(_("counted on"), null=True, blank=True, editable=False)
+    version = AutoIncVersionField()
 
     target_text = TranslatedText()
     actual_text = TranslatedText()
@@ -280,21 +288,21 @@ class IndicatorPeriod(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "delivery_plan__year"]
-        verbose_name = _("yearly target and actual")
-        verbose_name_plural = _("yearly targets and actuals")
+        ordering = ["indicator", "period__end", "period__start"]
+        verbose_name = _("target and actual")
+        verbose_name_plural = _("targets and actuals")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "delivery_plan"],
-                name="indicatorperiod_one_per_year",
-                violation_error_message=_("This indicator already has a target for that year."),
+                fields=["indicator", "period"],
+                name="indicatorperiod_one_per_period",
+                violation_error_message=_("This indicator already has a target for that period."),
             ),
             *ratio_constraints("target_", "indicatorperiod"),
             *ratio_constraints("actual_", "indicatorperiod"),
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} · {self.delivery_plan.year}"
+        return f"{self.indicator.code} · {self.period}"
 
     def save(self, *args, **kwargs):
         for prefix in ("target_", "actual_"):
@@ -304,11 +312,13 @@ class IndicatorPeriod(models.Model):
         super().save(*args, **kwargs)
 
     def natural_key(self):
-        return (*self.indicator.natural_key(), self.delivery_plan.year)
+        return (*self.indicator.natural_key(), self.period.kind, self.period.year, self.period.number)
+
+    natural_key.dependencies = ["planning.indicator", "planning.reportingperiod"]
 
     @property
     def year(self) -> int:
-        return self.delivery_plan.year
+        return self.period.year
 
     def clean(self):
         # The 0–100 range of a percentage is checked here only: the measure lives on the indicator,
@@ -330,8 +340,8 @@ class IndicatorPeriod(models.Model):
                 plan_id = indicator.plan_id or indicator.parent_plan().pk
             except ObjectDoesNotExist:
                 plan_id = None  # the indicator reports its own missing attachment
-            if self.delivery_plan_id and plan_id and self.delivery_plan.plan_id != plan_id:
-                errors["delivery_plan"] = _("Choose a delivery plan of the indicator's own plan.")
+            if self.period_id and plan_id and self.period.plan_id != plan_id:
+                errors["period"] = _("Choose a period of the indicator's own plan.")
         if errors:
             raise ValidationError(errors)
 
@@ -357,6 +367,7 @@ def category_label(disaggregation, code: str) -> str:
 class ValueKind(models.TextChoices):
     TARGET = "target", _("Target")
     ACTUAL = "actual", _("Actual")
+    PROPOSED = "proposed", _("Counted from events")
 
 
 class DisaggregatedValue(models.Model):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -401,17 +402,11 @@ class Activity(PlanPart):
     means = models.ManyToManyField(MeansOfImplementation, verbose_name=_("means of implementation"), blank=True, related_name="activities")
     planned_start = MonthField(_("planned start (month)"))
     planned_end = MonthField(_("planned end (month)"))
-    actual_start = MonthField(_("actual start (month)"), null=True, blank=True)
-    actual_end = MonthField(_("actual end (month)"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.NOT_STARTED)
-    status_justification_vi = models.TextField(_("status justification (Vietnamese)"), blank=True)
-    status_justification_en = models.TextField(_("status justification (English)"), blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    version = AutoIncVersionField()
     is_sample = models.BooleanField(_("sample content"), default=False)
 
     title = TranslatedText()
     description = TranslatedText()
-    status_justification = TranslatedText()
     objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[partner_agencies, supporting_partners, provinces, means, delivery_plans])
 
@@ -425,16 +420,6 @@ class Activity(PlanPart):
                 name="activity_planned_dates_in_order",
                 violation_error_message=_("The planned end cannot be before the planned start."),
             ),
-            models.CheckConstraint(
-                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True) | Q(actual_end__gte=F("actual_start")),
-                name="activity_actual_dates_in_order",
-                violation_error_message=_("The actual end cannot be before the actual start."),
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0, progress__lte=100),
-                name="activity_progress_is_a_percentage",
-                violation_error_message=_("Progress is a percentage between 0 and 100."),
-            ),
         ]
 
     def __str__(self):
@@ -446,32 +431,21 @@ class Activity(PlanPart):
     def parent_plan(self):
         return self.output.plan
 
-    @property
-    def status_colour(self) -> str:
-        return STATUS_COLOURS[self.status]
-
     def clean(self):
         super().clean()
         errors = {}
-        for field in ("planned_start", "planned_end", "actual_start", "actual_end"):
+        for field in ("planned_start", "planned_end"):
             if getattr(self, field):  # months: compare and store the first day
                 setattr(self, field, getattr(self, field).replace(day=1))
-        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
-                errors[end] = _("The end cannot be before the start.")
-        if self.progress is not None and not 0 <= self.progress <= 100:
-            errors["progress"] = _("Progress is a percentage between 0 and 100.")
-        if self.status == ActivityStatus.COMPLETED and self.progress is not None and self.progress != 100:
-            errors["progress"] = _("A completed activity is at 100 percent: set the progress to 100, or choose another status while work remains.")
-        if self.status in (ActivityStatus.AT_RISK, ActivityStatus.OFF_TRACK) and not self.status_justification_vi.strip():
-            errors["status_justification_vi"] = _("Say why the activity is at risk or off track.")
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("The end cannot be before the start.")
         if self.subtask_id and self.task_group_id and self.subtask.task_group_id != self.task_group_id:
             errors["subtask"] = _("The sub-task must belong to the activity's task group.")
         if self.output_id and self.task_group_id and self.task_group.plan_id != self.output.plan_id:
             errors["task_group"] = _("The task group must belong to the same plan as the output.")
         if self.output_id:
             plan = self.output.objective.plan
-            for field in ("planned_start", "planned_end", "actual_start", "actual_end"):
+            for field in ("planned_start", "planned_end"):
                 try:
                     plan.check_date(getattr(self, field), field)
                 except ValidationError as error:

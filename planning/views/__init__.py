@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from .. import roles
 
 
 class LoginView(auth_views.LoginView):

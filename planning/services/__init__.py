@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_noop
 
 from napwps import history
 
-from . import roles
-from .models import (
+from .. import roles
+from ..models import (
     Activity,
     BudgetLine,
     DeliveryPlan,
@@ -24,11 +25,31 @@ from .models import (
     Organisation,
     Output,
     Plan,
+    ReportingPeriod,
     ReviewStatus,
     ValueKind,
     validate_activity_relations,
 )
-from .models.indicators import NOT_RECORDED, category_label
+from ..models.indicators import NOT_RECORDED, category_label
+
+
+def approved_plan_check(obj: models.Model, *, user, deleting: bool = False) -> None:
+    """Focal points neither change nor delete the activities and budget lines of an approved (or
+    published) delivery plan: a change to an approved plan is a revision that coordinators approve."""
+    if user is None or roles.is_coordinator(user) or obj.pk is None:
+        return
+    if isinstance(obj, Activity):
+        decided = obj.delivery_plans.filter(status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+    elif isinstance(obj, BudgetLine):
+        decided = DeliveryPlan.objects.filter(pk=obj.delivery_plan_id, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+    else:
+        return
+    plan = decided.first()
+    if plan is None:
+        return
+    if deleting:
+        raise ValidationError(_("%(plan)s is approved: its activities and budget lines cannot be deleted.") % {"plan": plan})
+    raise ValidationError(_("%(plan)s is approved: a change to it is a revision, proposed to and approved by MOFA's coordinators.") % {"plan": plan})
 
 
 def _check_can_edit(user, obj: models.Model) -> None:
@@ -44,20 +65,71 @@ def _check_can_edit(user, obj: models.Model) -> None:
         raise PermissionDenied(f"{user} may not write {obj}.")
 
 
+class EditConflict(ValidationError):
+    """Someone else saved the row after this form was opened: `changes` lists what they changed as
+    (field label, value the form was opened with, value now stored). The user's input is not saved."""
+
+    def __init__(self, obj: models.Model, changes: list[tuple[str, str, str]]):
+        self.obj, self.changes = obj, changes
+        summary = "; ".join(f"{label}: {before} → {after}" for label, before, after in changes) or _("no visible field")
+        super().__init__(
+            _("Someone else saved this record after you opened it. What they changed: %(changes)s. Your input is still in the form: check it and save again.")
+            % {"changes": summary},
+            code="conflict",
+        )
+
+
+def edit_conflict(obj: models.Model) -> EditConflict:
+    """Describe a refused save of an outdated `obj`: the stored row against the version the form had."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    changes = []
+    if stored is not None:
+        seen = stored.history.filter(version=obj.version).order_by("-history_date").first() if hasattr(stored, "history") else None
+        for field in obj._meta.concrete_fields:
+            if field.name in ("version", "id") or not field.editable:
+                continue
+            now = getattr(stored, field.attname)
+            before = getattr(seen, field.attname) if seen is not None else getattr(obj, field.attname)
+            if now != before:
+                changes.append((str(field.verbose_name), _display(field, before), _display(field, now)))
+    return EditConflict(obj, changes)
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        target = field.related_model._default_manager.filter(pk=value).first()
+        return str(target) if target is not None else str(value)
+    return str(value)
+
+
 @transaction.atomic
 def _save(obj: models.Model, *, user, reason: str, m2m: dict[str, Iterable] | None = None) -> models.Model:
-    """Validate, save with history metadata, then set many-to-many relations."""
+    """Validate, save with history metadata, then set many-to-many relations.
+
+    A row with a version (django-concurrency) saved from an outdated form raises EditConflict.
+    """
     obj.full_clean()
     obj._history_user = user
     obj._change_reason = reason
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except RecordModifiedError:
+        raise edit_conflict(obj) from None
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     return obj
 
 
+@transaction.atomic
 def delivery_plan_create(*, plan: Plan, year: int, user=None, reason: str = "", **fields) -> DeliveryPlan:
-    return _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or history.reason(gettext_noop("Delivery plan opened")))
+    delivery_plan = _save(DeliveryPlan(plan=plan, year=year, **fields), user=user, reason=reason or history.reason(gettext_noop("Delivery plan opened")))
+    reporting.reporting_calendar_ensure(plan=plan)
+    return delivery_plan
 
 
 def _delivery_plan_move(
@@ -176,8 +248,9 @@ def activity_check(activity: Activity, *, user, **relations) -> None:
     database. The admin's form calls this too, so its messages appear beside their fields.
     """
     _check_can_edit(user, activity)
+    approved_plan_check(activity, user=user)
     current = {name: list(relations[name]) if name in relations else (list(getattr(activity, name).all()) if activity.pk else []) for name in CHECKED_RELATIONS}
-    dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end", "actual_start", "actual_end")}
+    dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end")}
     validate_activity_relations(lead_agency=related(activity, "lead_agency"), **dates, **current)
 
 
@@ -244,6 +317,7 @@ def budget_line_create(
 def budget_line_check(line: BudgetLine, *, user, activity_years: Iterable[DeliveryPlan] | None = None) -> None:
     """Who may write it, and its year among its activity's (`activity_years`, else the stored ones)."""
     _check_can_edit(user, line)
+    approved_plan_check(line, user=user)
     activity = related(line, "activity")
     if activity is None:
         return
@@ -286,15 +360,15 @@ def indicator_save(*, indicator: Indicator, user, reason: str, **relations) -> I
     return _save(indicator, user=user, reason=reason, m2m={name: list(values) for name, values in relations.items()})
 
 
-def indicator_period_set(
-    *, indicator: Indicator, delivery_plan: DeliveryPlan, user=None, reason: str = "", computed: bool = False, **values
-) -> IndicatorPeriod:
-    """Set the target and/or actual of one year, creating the year's row when needed.
+def indicator_period_set(*, indicator: Indicator, period: ReportingPeriod, user=None, reason: str = "", computed: bool = False, **values) -> IndicatorPeriod:
+    """Set the target and/or actual of one period, creating the period's row when needed.
 
-    The actual of an indicator counted from events is written only by that count (`computed=True`).
+    The count from events (`computed=True`) writes only the proposed figure (`proposed_value`), which
+    the agency confirms as its actual (`reporting.proposed_actual_confirm`).
     """
-    period = IndicatorPeriod.objects.filter(indicator=indicator, delivery_plan=delivery_plan).first()
-    period = period or IndicatorPeriod(indicator=indicator, delivery_plan=delivery_plan)
+    reporting_period = period
+    period = IndicatorPeriod.objects.filter(indicator=indicator, period=reporting_period).first()
+    period = period or IndicatorPeriod(indicator=indicator, period=reporting_period)
     for field, value in values.items():
         setattr(period, field, value)
     return indicator_period_save(period=period, user=user, reason=reason or history.reason(gettext_noop("Target and actual recorded")), computed=computed)
@@ -308,18 +382,24 @@ def is_computed(indicator: Indicator) -> bool:
     return indicator is not None and indicator.pk is not None and hasattr(indicator, "event_rule")
 
 
-def indicator_period_check(period: IndicatorPeriod, *, user, computed: bool = False, disaggregated_values: Iterable[DisaggregatedValue] | None = None) -> None:
-    """Who may write it; no manual actual for an indicator counted from events; its disaggregated
-    values (`disaggregated_values`, else the stored ones) add up to its totals."""
+def indicator_period_check(
+    period: IndicatorPeriod, *, user, computed: bool = False, confirming: bool = False, disaggregated_values: Iterable[DisaggregatedValue] | None = None
+) -> None:
+    """Who may write it; no typed actual for an indicator counted from events (the agency confirms
+    the count instead: `confirming`); its disaggregated values (`disaggregated_values`, else the
+    stored ones) add up to its totals; and an actual changes only while its report is open."""
     _check_can_edit(user, period)
     indicator = related(period, "indicator")
-    if not computed and is_computed(indicator):
+    if computed:
+        changed = [field for field in ACTUAL_FIELDS if period.pk and _stored_value(period, field) != getattr(period, field)]
+        if changed or (not period.pk and any(getattr(period, field) not in (None, "") for field in ACTUAL_FIELDS)):
+            raise ValidationError("The count from events writes the proposed figure only.")
+        return
+    if not confirming and is_computed(indicator):
         stored = IndicatorPeriod.objects.filter(pk=period.pk).first() if period.pk else IndicatorPeriod()
         changed = [field for field in ACTUAL_FIELDS if getattr(period, field) != getattr(stored, field)]
         if changed:
             raise ValidationError({changed[0]: _("This indicator is counted from event attendance: its actual is computed, not typed.")})
-    if computed:
-        return  # the count from events writes its own breakdown next
     if disaggregated_values is None:
         disaggregated_values = period.disaggregated_values.select_related("disaggregation") if period.pk else []
     disaggregation_check(period=period, values=disaggregated_values)
@@ -332,10 +412,14 @@ def indicator_period_save(
     user,
     reason: str,
     computed: bool = False,
+    confirming: bool = False,
     disaggregated_values: Iterable[DisaggregatedValue] | None = None,
     deleted_values: Iterable[DisaggregatedValue] = (),
 ) -> IndicatorPeriod:
-    """Save one year of an indicator and, when given, its changed and deleted disaggregated values."""
+    """Save one period of an indicator and, when given, its changed and deleted disaggregated values.
+
+    A change to the actual (or its breakdown) belongs to the agency's open report for the period.
+    """
     final = None
     if disaggregated_values is not None:
         disaggregated_values, deleted = list(disaggregated_values), {value.pk for value in deleted_values if value.pk}
@@ -343,8 +427,14 @@ def indicator_period_save(
         stored = list(period.disaggregated_values.exclude(pk__in=deleted | changed).select_related("disaggregation")) if period.pk else []
         final = [*stored, *disaggregated_values]
         for value in disaggregated_values:
-            disaggregated_value_check(value, user=user, computed=computed)
-    indicator_period_check(period, user=user, computed=computed, disaggregated_values=final)
+            disaggregated_value_check(value, user=user, computed=computed, confirming=confirming)
+    indicator_period_check(period, user=user, computed=computed, confirming=confirming, disaggregated_values=final)
+    actual_changed = not computed and (
+        _actual_changed(period) or any(value.kind == ValueKind.ACTUAL for value in [*(disaggregated_values or ()), *deleted_values])
+    )
+    if actual_changed:
+        reporting.item_check_open(period, user=user)
+        reporting.item_touched(period, user=user)
     _save(period, user=user, reason=reason)
     for value in deleted_values:
         record_delete(obj=value, user=user, reason=reason)
@@ -354,10 +444,25 @@ def indicator_period_save(
     return period
 
 
-def disaggregated_value_check(value: DisaggregatedValue, *, user, computed: bool = False) -> None:
+def _stored_value(obj: models.Model, field: str):
+    return type(obj)._default_manager.filter(pk=obj.pk).values_list(field, flat=True).first()
+
+
+def _actual_changed(period: IndicatorPeriod) -> bool:
+    if period.pk is None:
+        return any(getattr(period, field) not in (None, "") for field in ACTUAL_FIELDS)
+    stored = IndicatorPeriod.objects.filter(pk=period.pk).values(*ACTUAL_FIELDS).first() or {}
+    return any(stored.get(field) != getattr(period, field) for field in ACTUAL_FIELDS)
+
+
+def disaggregated_value_check(value: DisaggregatedValue, *, user, computed: bool = False, confirming: bool = False) -> None:
     _check_can_edit(user, value)
     period = related(value, "period")
-    if not computed and value.kind == ValueKind.ACTUAL and period is not None and is_computed(related(period, "indicator")):
+    if computed and value.kind != ValueKind.PROPOSED:
+        raise ValidationError("The count from events writes the proposed breakdown only.")
+    if not computed and value.kind == ValueKind.PROPOSED:
+        raise ValidationError({"kind": _("Only the count from events writes this breakdown.")})
+    if not (computed or confirming) and value.kind == ValueKind.ACTUAL and period is not None and is_computed(related(period, "indicator")):
         raise ValidationError({"value": _("This indicator is counted from event attendance: its actual is computed, not typed.")})
 
 
@@ -412,6 +517,9 @@ def disaggregated_value_save(*, value: DisaggregatedValue, user, reason: str, co
     others = value.period.disaggregated_values.exclude(pk=value.pk).select_related("disaggregation")
     if not computed:
         disaggregation_check(period=value.period, values=[*others, value])
+    if value.kind == ValueKind.ACTUAL:
+        reporting.item_check_open(value.period, user=user)
+        reporting.item_touched(value.period, user=user)
     return _save(value, user=user, reason=reason)
 
 
@@ -455,6 +563,11 @@ def record_check(obj: models.Model, *, user, **m2m) -> None:
 @transaction.atomic
 def record_delete(*, obj: models.Model, user, reason: str = "") -> None:
     _check_can_edit(user, obj)
+    if isinstance(obj, Activity | BudgetLine):
+        approved_plan_check(obj, user=user, deleting=True)
+    if isinstance(obj, DisaggregatedValue) and obj.kind == ValueKind.ACTUAL:
+        reporting.item_check_open(obj.period, user=user)
+        reporting.item_touched(obj.period, user=user)
     obj._history_user = user
     obj._change_reason = reason or None
     obj.delete()
@@ -482,3 +595,6 @@ def account_save(*, account, user, groups: Iterable | None = None, user_permissi
         account.is_staff = staff
         account.save(update_fields=["is_staff"])
     return account
+
+
+from . import reporting  # noqa: E402  (the reporting cycle builds on the savers above)

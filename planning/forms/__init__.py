@@ -12,9 +12,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Activity, DisaggregatedValue, Disaggregation, OrganisationType, Province
-from .models.indicators import NOT_RECORDED, category_label
+from .. import services
+from ..models import Activity, DisaggregatedValue, Disaggregation, OrganisationType, Province
+from ..models.indicators import NOT_RECORDED, category_label
 
 REFUSED = _("You may not make this change: it concerns another agency's part of the plan.")
 

@@ -1,0 +1,3 @@
+"""Pages of the reporting cycle: evidence (see planning/urls.py)."""
+
+urlpatterns = []

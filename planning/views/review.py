@@ -1,0 +1,3 @@
+"""Pages of the reporting cycle: review (see planning/urls.py)."""
+
+urlpatterns = []

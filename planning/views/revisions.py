@@ -1,0 +1,3 @@
+"""Pages of the reporting cycle: revisions (see planning/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the reporting cycle: workspace (see planning/urls.py)."""
+
+urlpatterns = []
