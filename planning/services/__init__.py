@@ -34,14 +34,21 @@ from ..models.indicators import NOT_RECORDED, category_label
 
 
 def approved_plan_check(obj: models.Model, *, user, deleting: bool = False) -> None:
-    """Focal points neither change nor delete the activities and budget lines of an approved (or
-    published) delivery plan: a change to an approved plan is a revision that coordinators approve."""
+    """Focal points neither change nor delete the activities, budget lines and targets of an approved
+    (or published) delivery plan: a change to an approved plan is a revision that coordinators approve."""
     if user is None or roles.is_coordinator(user) or obj.pk is None:
         return
     if isinstance(obj, Activity):
         decided = obj.delivery_plans.filter(status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
     elif isinstance(obj, BudgetLine):
         decided = DeliveryPlan.objects.filter(pk=obj.delivery_plan_id, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+    elif isinstance(obj, IndicatorPeriod):
+        stored = IndicatorPeriod.objects.filter(pk=obj.pk).values(*TARGET_FIELDS).first() or {}
+        if deleting or not any(stored.get(field) != getattr(obj, field) for field in TARGET_FIELDS):
+            return  # its actual is reported through the agency's report, not a revision
+        decided = DeliveryPlan.objects.filter(
+            plan_id=obj.period.plan_id, year=obj.period.year, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED]
+        )
     else:
         return
     plan = decided.first()
@@ -374,6 +381,7 @@ def indicator_period_set(*, indicator: Indicator, period: ReportingPeriod, user=
     return indicator_period_save(period=period, user=user, reason=reason or history.reason(gettext_noop("Target and actual recorded")), computed=computed)
 
 
+TARGET_FIELDS = ("target_value", "target_numerator", "target_denominator", "target_text_vi", "target_text_en")
 ACTUAL_FIELDS = ("actual_value", "actual_numerator", "actual_denominator", "actual_text_vi", "actual_text_en", "actual_source_vi", "actual_source_en")
 
 
@@ -395,6 +403,7 @@ def indicator_period_check(
         if changed or (not period.pk and any(getattr(period, field) not in (None, "") for field in ACTUAL_FIELDS)):
             raise ValidationError("The count from events writes the proposed figure only.")
         return
+    approved_plan_check(period, user=user)
     if not confirming and is_computed(indicator):
         stored = IndicatorPeriod.objects.filter(pk=period.pk).first() if period.pk else IndicatorPeriod()
         changed = [field for field in ACTUAL_FIELDS if getattr(period, field) != getattr(stored, field)]
