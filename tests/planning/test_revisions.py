@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from planning import services
 from planning.models import (
@@ -503,3 +504,18 @@ def test_a_coordinator_opens_next_year_from_the_page_and_a_focal_point_cannot(cl
     assert client.post(reverse("planning:plan-open-next"), {"plan": world.plan.pk, "year": 2099}).status_code == 302
     assert not DeliveryPlan.objects.filter(year=2099).exists()
     assert 'action="' + reverse("planning:plan-open-next") in client.get(reverse("planning:revision-list")).content.decode()
+
+
+def test_the_revision_pages_speak_vietnamese(client, world):
+    revision = propose_both(world)
+    client.force_login(world.focal_a)
+
+    with translation.override("vi"):
+        listing = client.get(reverse("planning:revision-list")).content.decode()
+        detail = client.get(reverse("planning:revision-detail", args=[revision.pk])).content.decode()
+
+    assert "Điều chỉnh kế hoạch triển khai" in listing
+    assert "Đề xuất thay đổi kế hoạch đã phê duyệt của cơ quan bạn" in listing
+    assert "Các thay đổi đề xuất" in detail and "Gửi bản điều chỉnh" in detail
+    for english in ("Proposed changes", "Submit the revision", "Withdraw this change", "Revisions of the delivery plan"):
+        assert english not in listing + detail
