@@ -133,6 +133,14 @@ def _decode(model: type[models.Model], data: Mapping) -> tuple[dict, dict]:
     return scalars, relations
 
 
+def _same(model: type[models.Model], name: str, old, new) -> bool:
+    """Equal as values of the field (10.00 and 10 are the same target)."""
+    field = _field(model, name)
+    if field.is_relation:
+        return old == new
+    return field.to_python(old) == field.to_python(new)
+
+
 def _apply_values(obj: models.Model, scalars: Mapping) -> models.Model:
     for attname, value in scalars.items():
         setattr(obj, attname, value)
@@ -216,7 +224,7 @@ def plan_change_propose(
             outdated.version = version
             raise edit_conflict(outdated)
         before = values_of(stored, REVISABLE_FIELDS[model])
-        proposed = {name: value for name, value in proposed.items() if before.get(name) != value}
+        proposed = {name: value for name, value in proposed.items() if not _same(model, name, before.get(name), value)}
         if not proposed:
             raise ValidationError(_("Nothing was changed: change at least one value to propose it."))
         scalars, relations = _decode(model, proposed)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -144,7 +144,12 @@ def revision_list(request):
                 Prefetch(
                     "budget_lines", queryset=BudgetLine.objects.filter(delivery_plan__in=decided).select_related("delivery_plan"), to_attr="decided_lines"
                 ),
-                Prefetch("indicators__periods", queryset=IndicatorPeriod.objects.select_related("period").order_by("period__end")),
+                Prefetch(
+                    "indicators__periods",
+                    queryset=IndicatorPeriod.objects.filter(Exists(decided.filter(plan_id=OuterRef("period__plan_id"), year=OuterRef("period__year"))))
+                    .select_related("period")
+                    .order_by("period__end"),
+                ),
             )
         )
     context = {

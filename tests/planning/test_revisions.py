@@ -519,3 +519,27 @@ def test_the_revision_pages_speak_vietnamese(client, world):
     assert "Các thay đổi đề xuất" in detail and "Gửi bản điều chỉnh" in detail
     for english in ("Proposed changes", "Submit the revision", "Withdraw this change", "Revisions of the delivery plan"):
         assert english not in listing + detail
+
+
+def test_a_value_typed_as_it_is_stored_is_not_a_change(world):
+    change = revision_services.plan_change_propose(
+        revision=world.revision(),
+        obj=world.target,
+        model=IndicatorPeriod,
+        data={"target_value": Decimal("10"), "target_text_vi": "Mười lớp"},
+        user=world.focal_a,
+    )
+
+    assert change.data == {"target_text_vi": "Mười lớp"}  # the stored 10.00 is the typed 10
+
+
+def test_the_list_offers_only_targets_of_approved_years(client, world):
+    DeliveryPlanFactory(plan=world.plan, year=2026)  # a draft: edited directly
+    draft_year = IndicatorPeriod.objects.create(indicator=world.indicator, period=reporting.annual_period(plan=world.plan, year=2026), target_value=3)
+    client.force_login(world.focal_a)
+
+    content = client.get(reverse("planning:revision-list")).content.decode()
+
+    assert reverse("planning:revision-propose-target", args=[world.target.pk]) in content
+    assert reverse("planning:revision-propose-target", args=[draft_year.pk]) not in content
+    assert client.get(reverse("planning:revision-propose-target", args=[draft_year.pk])).status_code == 404
