@@ -18,6 +18,7 @@ from ..services.revisions import REVISABLE_FIELDS
 def helper(submit_label, *, form_tag: bool = True) -> FormHelper:
     form_helper = FormHelper()
     form_helper.form_tag = form_tag
+    form_helper.disable_csrf = not form_tag  # the page's own <form> carries the token
     form_helper.add_input(Submit("submit", submit_label))
     return form_helper
 
@@ -99,8 +100,8 @@ class RevisionReviewForm(forms.Form):
 
 
 class OpenNextYearForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("plan"), queryset=Plan.objects.order_by("-start_year", "code"), empty_label=None)
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    plan = forms.ModelChoiceField(label=_("Action plan"), queryset=Plan.objects.order_by("-start_year", "code"), empty_label=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,13 +104,13 @@ def describe(changes) -> list:
         change.target = objects.get((model, change.target_id))
         if change.action == ChangeAction.CREATE and change.target is None:
             placing = [str(objects.get((model._meta.get_field(name).related_model, change.data.get(name)), "")) for name in PLACING_FIELDS.get(model, ())]
-            change.label = f"{model._meta.verbose_name.capitalize()} — {', '.join(filter(None, placing))}"
+            change.label = f"{capfirst(model._meta.verbose_name)} — {', '.join(filter(None, placing))}"
         else:
-            change.label = str(change.target) if change.target is not None else model._meta.verbose_name.capitalize()
-        change.model_label = model._meta.verbose_name
+            change.label = str(change.target) if change.target is not None else capfirst(model._meta.verbose_name)
+        change.model_label = capfirst(model._meta.verbose_name)
         change.rows = [
             FieldRow(
-                str(model._meta.get_field(name).verbose_name).capitalize(),
+                capfirst(model._meta.get_field(name).verbose_name),
                 _display(model._meta.get_field(name), change.before.get(name), objects) if change.action == ChangeAction.CHANGE else "—",
                 _display(model._meta.get_field(name), value, objects),
             )
