@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -137,6 +138,15 @@ class HistoryReasonMixin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             services.record_delete(obj=obj, user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A deletion the service refuses (e.g. from an approved plan) comes back as a message on the row's page."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
 
 
 # Pickers: what a focal point may choose, in forms and in autocomplete answers alike.

@@ -56,6 +56,7 @@ from .reporting import (
     ReportTransition,
     ReviewComment,
 )
+from .revisions import ChangeAction, PlanChange
 
 __all__ = [
     "DECIDED_REPORT_STATUSES",
@@ -73,6 +74,7 @@ __all__ = [
     "ApprovedValue",
     "BudgetExecution",
     "BudgetLine",
+    "ChangeAction",
     "DeliveryPlan",
     "Direction",
     "DisaggregatedValue",
@@ -98,6 +100,7 @@ __all__ = [
     "PeriodKind",
     "Pillar",
     "Plan",
+    "PlanChange",
     "ProgressReport",
     "Province",
     "ProvinceKind",
