@@ -465,3 +465,40 @@ def test_report_status_is_open_while_adding(scene):
     assert stale.status == ReportStatus.DRAFT
     with pytest.raises(ValidationError):
         add(scene, report=stale)
+
+
+# The admin --------------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_evidence_read_only_and_only_what_the_user_may_see(scene, client):
+    mine, theirs = add(scene, name="mine.pdf"), add(scene, report=scene.report_b, user=scene.focal_b, name="theirs.pdf")
+    client.force_login(scene.focal_a)
+    page = client.get(reverse("admin:planning_evidence_changelist"))
+    assert page.status_code == 200
+    listed = {evidence.pk for evidence in page.context["cl"].result_list}
+    assert listed == {mine.pk}
+    assert client.get(reverse("admin:planning_evidence_change", args=[theirs.pk])).status_code == 302  # not found: back to the list
+    assert client.get(reverse("admin:planning_evidence_add")).status_code == 403
+    detail = client.get(reverse("admin:planning_evidence_change", args=[mine.pk]))
+    assert detail.status_code == 200 and 'type="file"' not in detail.content.decode()
+    assert client.post(reverse("admin:planning_evidence_delete", args=[mine.pk]), {"post": "yes"}).status_code == 403
+    assert Evidence.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_admin_action_makes_evidence_public_for_coordinators_only(scene, client):
+    evidence = add(scene)
+    changelist = reverse("admin:planning_evidence_changelist")
+    client.force_login(scene.focal_a)
+    assert "make_public" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "make_public", "_selected_action": [evidence.pk]})
+    evidence.refresh_from_db()
+    assert not evidence.is_public
+    client.force_login(scene.coordinator)
+    response = client.post(changelist, {"action": "make_public", "_selected_action": [evidence.pk]})
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.is_public
+    assert evidence.history.latest().history_user == scene.coordinator
+    client.post(changelist, {"action": "make_private", "_selected_action": [evidence.pk]})
+    evidence.refresh_from_db()
+    assert not evidence.is_public
