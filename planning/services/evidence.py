@@ -199,7 +199,7 @@ def detect(file, name: str) -> FileKind:
         )
     raise ValidationError(
         _(
-            "“%(name)s” is not a %(kind)s: its content was checked, not only its name. Accepted are PDF, Word, Excel, PowerPoint and OpenDocument files and JPEG, PNG and WEBP images."
+            "“%(name)s” is not a file of type “%(kind)s”: its content was checked, not only its name. Accepted are PDF, Word, Excel, PowerPoint and OpenDocument files and JPEG, PNG and WEBP images."
         )
         % {"name": name, "kind": claimed.label},
         code="content",
