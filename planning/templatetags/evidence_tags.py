@@ -2,6 +2,7 @@
 files with their uploaders, whatever their number."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
 from .. import roles
 from ..forms.evidence import EvidenceForm
@@ -16,7 +17,7 @@ def report_evidence(context, report, can_edit=False):
     `panel.can_review` (may make them public), `panel.can_delete` and `panel.form` (the upload form,
     when the reader may write the open report)."""
     request = context.get("request")
-    user = context.get("user") or getattr(request, "user", None)
+    user = context.get("user") or getattr(request, "user", None) or AnonymousUser()
     files = roles.visible_evidence(user, report.evidence.select_related("uploaded_by", "activity", "indicator_period__indicator"))
     writable = bool(can_edit) and report.is_open and roles.can_write_report(user, report.agency_id)
     here = request.get_full_path() if request is not None else ""

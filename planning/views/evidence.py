@@ -93,10 +93,8 @@ def evidence_download(request, pk):
         raise Http404 from error
     response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    if evidence.is_public:
-        patch_cache_control(response, public=True, max_age=3600)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
+    # Never kept by shared caches: a file made private again must stop being served at once.
+    patch_cache_control(response, private=True, no_store=not evidence.is_public)
     return response
 
 
