@@ -76,14 +76,14 @@ def kind_label(content_type: str) -> str:
 
 
 def size_display(size: int | None) -> str:
-    """A file's size in the reader's number format: 950 bytes, 12,5 KB, 3,2 MB."""
+    """A file's size in the reader's number format: 950 bytes, 2,5 KB, 120 KB, 3,2 MB, 20 MB."""
     if size is None:
         return ""
     if size < 1024:
         return _("%(size)s bytes") % {"size": formatting.number(size)}
     if size < 1024 * 1024:
-        return _("%(size)s KB") % {"size": formatting.number(size / 1024, 1 if size < 10 * 1024 else 0)}
-    return _("%(size)s MB") % {"size": formatting.number(size / (1024 * 1024), 1)}
+        return _("%(size)s KB") % {"size": formatting.number(size / 1024, at_most=1 if size < 10 * 1024 else 0)}
+    return _("%(size)s MB") % {"size": formatting.number(size / (1024 * 1024), at_most=1)}
 
 
 def max_bytes() -> int:

@@ -147,14 +147,15 @@ def submit(report):
     ],
 )
 def test_real_files_are_accepted_with_the_type_their_content_has(scene, name, make, content_type):
-    evidence = add(scene, name=name, content=make())
+    content = make()
+    evidence = add(scene, name=name, content=content)
     evidence.refresh_from_db()
     assert evidence.content_type == content_type
-    assert evidence.size == len(make())
+    assert evidence.size == len(content)
     assert evidence.original_name == name
     assert evidence.uploaded_by == scene.focal_a
     with default_storage.open(evidence.file.name, "rb") as stored:
-        assert stored.read() == make()
+        assert stored.read() == content
 
 
 def test_the_stored_name_is_generated_never_the_users_path(scene):
@@ -374,6 +375,8 @@ def test_evidence_is_deleted_only_while_its_report_is_open(scene, client, django
         assert client.post(reverse("planning:evidence-delete", args=[dropped.pk])).status_code == 302
     assert not Evidence.objects.filter(pk=dropped.pk).exists()
     assert not default_storage.exists(stored)
+    deletion = Evidence.history.get(id=dropped.pk, history_type="-")
+    assert deletion.history_user == scene.focal_a and "dropped.pdf" in deletion.history_change_reason
     submit(scene.report_a)
     with pytest.raises(ValidationError):
         services.evidence_delete(evidence=kept, user=scene.focal_a)
@@ -472,6 +475,15 @@ def test_report_status_is_open_while_adding(scene):
     assert stale.status == ReportStatus.DRAFT
     with pytest.raises(ValidationError):
         add(scene, report=stale)
+
+
+def test_sizes_are_written_in_the_readers_number_format():
+    with translation.override("vi"):
+        assert [services.size_display(size) for size in (950, 2560, 123_456, 3_355_443, 20 * 1024 * 1024)] == [
+            "950 byte", "2,5 KB", "121 KB", "3,2 MB", "20 MB",
+        ]  # fmt: skip
+    with translation.override("en"):
+        assert services.size_display(3_355_443) == "3.2 MB"
 
 
 # The admin --------------------------------------------------------------------------------------
