@@ -816,3 +816,69 @@ class UserAdmin(HistoryReasonMixin, auth_admin.UserAdmin):
         if obj is not None and not request.user.is_superuser and self.beyond_the_portals_roles(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+
+# Evidence (wp-evidence) ------------------------------------------------------------------------------
+# Read-only: files come in and go through the workspace's pages (planning.views.evidence), never
+# through the admin. Coordinators make files public or private with the actions, through the service.
+
+from .models import Evidence  # noqa: E402
+from .services import evidence as evidence_services  # noqa: E402
+
+
+def evidence_public_action(public: bool, description):
+    def action(modeladmin, request, queryset):
+        changed = 0
+        for evidence in queryset:
+            if evidence.is_public != public:
+                evidence_services.evidence_set_public(evidence=evidence, public=public, user=request.user)
+                changed += 1
+        message = _("%(count)s file(s) made public.") if public else _("%(count)s file(s) made private.")
+        modeladmin.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+    action.__name__ = "make_public" if public else "make_private"
+    return admin.action(description=description, permissions=["review"])(action)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title_display", "report", "type_display", "size_display", "is_public", "uploaded_by", "uploaded_at"]
+    list_filter = ["is_public", "report__period", "report__agency"]
+    list_select_related = ["report__agency", "report__period", "uploaded_by"]
+    search_fields = ["title_vi", "title_en", "original_name"]
+    fields = ["report", "activity", "indicator_period", "title_vi", "title_en", "download", "content_type", "size", "is_public", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    actions = [evidence_public_action(True, _("Make public")), evidence_public_action(False, _("Make private"))]
+    view_on_site = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return roles.visible_evidence(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("title"), ordering="title_vi")
+    def title_display(self, obj):
+        return render(obj.title)
+
+    @admin.display(description=_("file type"), ordering="content_type")
+    def type_display(self, obj):
+        return evidence_services.kind_label(obj.content_type)
+
+    @admin.display(description=_("size"), ordering="size")
+    def size_display(self, obj):
+        return evidence_services.size_display(obj.size)
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return roles.can_review(request.user)

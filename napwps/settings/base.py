@@ -123,6 +123,16 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence files (planning.services.evidence): at most EVIDENCE_MAX_BYTES each. No uploaded file is
+# read past UPLOAD_MAX_BYTES (napwps.uploads.BoundedUploadHandler, first of the handlers): the rest
+# of a larger one is discarded as it arrives, never kept in memory or on disk, and its form says why.
+EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+UPLOAD_MAX_BYTES = EVIDENCE_MAX_BYTES  # the largest file any page accepts (imports take 5 MB)
+FILE_UPLOAD_HANDLERS = [
+    "napwps.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
