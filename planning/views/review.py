@@ -184,6 +184,8 @@ def review_items(report: ProgressReport) -> list[ReviewItem]:
             Row(fc.label, display(model, name, fc.old) if change.approved is not None else formatting.PLACEHOLDER, display(model, name, fc.new), fc.changed)
             for name, fc in zip(SNAPSHOT_FIELDS[model], change.fields, strict=True)
         ]
+        # Fields empty before and now say nothing: left out (the first one stays, so no item is blank).
+        rows = [row for index, row in enumerate(rows) if index == 0 or row.old != formatting.PLACEHOLDER or row.new != formatting.PLACEHOLDER]
         if isinstance(change.item, IndicatorPeriod) and not report.is_decided:
             rows += breakdown_rows(change, dimensions)
         kind, title = item_title(change.item)

@@ -74,6 +74,7 @@ def test_a_submission_tells_every_active_coordinator_with_an_email(agency, perio
     assert "Bộ Thư tín" in message.subject and "Ministry of Mail" in message.subject
     body = message.body
     assert body.index("Bộ Thư tín") < body.index("Ministry of Mail")  # Vietnamese first, English below
+    assert body.index("Xem xét báo cáo") < body.index("Review it")
     assert f"http://testserver/vi/workspace/review/{report.pk}/" in body
     assert f"http://testserver/en/workspace/review/{report.pk}/" in body
 

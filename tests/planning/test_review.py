@@ -94,10 +94,14 @@ def test_focal_points_get_403_on_the_queue_the_review_page_and_its_actions(clien
     assert report.status == ReportStatus.SUBMITTED
 
 
-def test_coordinators_see_the_queue_and_the_review_page(client, report, reviewer):
+def test_coordinators_see_the_queue_and_the_review_page_in_vietnamese(client, report, reviewer):
     client.force_login(reviewer)
-    assert client.get(reverse("planning:review-queue")).status_code == 200
-    assert client.get(reverse("planning:review-detail", args=[report.pk])).status_code == 200
+    queue = client.get(reverse("planning:review-queue"))
+    assert queue.status_code == 200
+    assert "Đã gửi, chờ xem xét" in queue.content.decode()
+    page = client.get(reverse("planning:review-detail", args=[report.pk]))
+    assert page.status_code == 200
+    assert "Phê duyệt" in page.content.decode() and "Approve" not in page.content.decode()
 
 
 # The queue ---------------------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ def test_review_page_shows_a_first_report_then_old_and_new_side_by_side(client, 
     first = client.get(reverse("planning:review-detail", args=[report.pk]))
     [entry] = first.context["items"]
     assert entry.first
-    assert "Báo cáo lần đầu" in first.content.decode() or "First report" in first.content.decode()
+    assert "Báo cáo lần đầu" in first.content.decode()  # "first report", in Vietnamese
 
     reporting.report_approve(report=report, user=reviewer)
     actual = IndicatorPeriod.objects.get(indicator__responsible_agency=agency, period=period)
