@@ -116,7 +116,8 @@ def _report_moved(*, report_id: int, to: str) -> None:
     else:
         return
     sent = send(name, context, recipients)
-    logger.info("Report %s moved to %s: %s e-mail(s) sent.", report_id, to, sent)
+    if sent:
+        logger.info("Report %s moved to %s: %s e-mail(s) sent.", report_id, to, sent)
 
 
 # Reminders ------------------------------------------------------------------------------------------

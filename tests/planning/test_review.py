@@ -11,24 +11,27 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from planning import roles, selectors
+from planning import roles, selectors, services
 from planning.models import (
     ActivityProgress,
     ActivityStatus,
     ApprovedValue,
     BudgetExecution,
+    DisaggregatedValue,
     IndicatorPeriod,
     ProgressReport,
     ReportKind,
     ReportStatus,
     ReportTransition,
     ReviewComment,
+    ValueKind,
 )
 from planning.services import reporting
 from tests.factories import (
     ActivityFactory,
     BudgetLineFactory,
     DeliveryPlanFactory,
+    DisaggregationFactory,
     OrganisationFactory,
     coordinator,
     focal_point,
@@ -186,6 +189,32 @@ def test_review_page_shows_a_first_report_then_old_and_new_side_by_side(client, 
     assert "Đã sửa số liệu." in html
     assert 'class="table-warning"' in html
     assert [step.to_status for step in response.context["transitions"]] == ["draft", "submitted"]
+
+
+def test_review_page_shows_an_actuals_breakdown_old_and_new(client, agency, period, focal, reviewer):
+    sex = DisaggregationFactory()
+    item = reported_indicator(agency, period, focal, value=7)
+    item.indicator.disaggregations.add(sex)
+    parts = [
+        DisaggregatedValue(period=item, disaggregation=sex, kind=ValueKind.ACTUAL, category=code, value=Decimal(value))
+        for code, value in (("female", 4), ("male", 3))
+    ]
+    services.indicator_period_save(period=item, user=focal, reason="Phân tổ", disaggregated_values=parts)
+    first = reporting.report_submit(report=reporting.latest_report(agency_id=agency.pk, period=period), user=focal)
+    reporting.report_approve(report=first, user=reviewer)
+    item = IndicatorPeriod.objects.get(pk=item.pk)
+    female = item.disaggregated_values.get(category="female")
+    female.value, item.actual_value = Decimal(5), Decimal(8)
+    services.indicator_period_save(period=item, user=focal, reason="Sửa", disaggregated_values=[female])
+    correction = reporting.report_submit(report=reporting.latest_report(agency_id=agency.pk, period=period), user=focal)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("planning:review-detail", args=[correction.pk]))
+
+    [entry] = response.context["items"]
+    rows = {row.label: (row.old, row.new, row.changed) for row in entry.rows}
+    assert rows["Giới tính · Nữ"] == ("4", "5", True)
+    assert rows["Giới tính · Nam"] == ("3", "3", False)
 
 
 def test_review_page_shows_the_reports_history_and_earlier_comments(client, report, reviewer):
@@ -396,6 +425,8 @@ def test_review_page_queries_do_not_grow_with_the_reports_items(client, period, 
     with django_assert_max_num_queries(30), CaptureQueriesContext(connection) as large_queries:
         response = client.get(reverse("planning:review-detail", args=[large.pk]))
     assert len(response.context["items"]) == 75
+    html = response.content.decode()
+    assert "1.000.000 ₫" in html and "Đúng tiến độ" in html  # money and statuses as the reader reads them
     assert sum(row.changed for entry in response.context["items"] for row in entry.rows) >= 50
     assert len(large_queries) == len(small_queries)
 
