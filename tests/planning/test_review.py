@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from planning import roles, selectors, services
@@ -384,6 +384,35 @@ def test_publishing_a_submitted_report_is_refused_with_a_message(client, report,
     assert report.status == ReportStatus.SUBMITTED
 
 
+def test_an_overlong_comment_is_an_error_beside_the_field(client, report, reviewer):
+    client.force_login(reviewer)
+    response = client.post(reverse("planning:review-detail", args=[report.pk]), {"action": "return", "comment": "x" * 2001})
+    assert response.status_code == 200
+    assert response.context["form"].errors["comment"]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_an_approved_report_offers_publication_not_a_decision(client, report, reviewer):
+    reporting.report_approve(report=report, user=reviewer)
+    client.force_login(reviewer)
+    html = client.get(reverse("planning:review-detail", args=[report.pk])).content.decode()
+    assert 'id="publish-link"' in html
+    assert 'name="action"' not in html
+
+
+def test_a_revision_is_reviewed_on_its_own_page(client, agency, period, reviewer):
+    revision = ProgressReport.objects.create(kind=ReportKind.REVISION, agency=agency, period=period, status=ReportStatus.SUBMITTED)
+    client.force_login(reviewer)
+    response = client.get(reverse("planning:review-detail", args=[revision.pk]))
+    try:
+        expected = reverse("planning:revision-review", args=[revision.pk])
+    except NoReverseMatch:  # delivery-plan revisions not merged in yet
+        assert response.status_code == 404
+    else:
+        assert (response.status_code, response["Location"]) == (302, expected)
+
+
 def test_review_page_of_a_missing_report_is_404(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("planning:review-detail", args=[999999])).status_code == 404
@@ -452,3 +481,45 @@ def test_queue_queries_do_not_grow_with_the_reports(client, period, reviewer, dj
     assert len(response.context["submitted"]) + len(response.context["approved"]) == 32
     assert len(response.context["revisions"]) == 32
     assert len(many) == len(few)
+
+
+# Language -----------------------------------------------------------------------------------------------------
+
+MY_SOURCES = ("templates/planning/review/", "planning/views/review.py", "planning/forms/review.py")
+
+
+def my_english_phrases() -> list[str]:
+    """The English phrases (two words or more, no placeholder) this package's pages are written in."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    phrases = []
+    for block in (Path(settings.BASE_DIR) / "locale/vi/LC_MESSAGES/django.po").read_text(encoding="utf-8").split("\n\n"):
+        references = " ".join(line for line in block.splitlines() if line.startswith("#:"))
+        for line in block.splitlines():
+            if line.startswith('msgid "') and any(source in references for source in MY_SOURCES):
+                text = line[len('msgid "') : -1]
+                if text and "%" not in text and "\\" not in text and len(text.split()) >= 2:
+                    phrases.append(text)
+    return phrases
+
+
+def test_the_vietnamese_queue_review_and_publish_pages_hold_no_english(client, report, reviewer):
+    from tests.napwps.test_interface_language import visible_text
+
+    phrases = my_english_phrases()
+    assert "Publish all approved reports of this period" in phrases and "What the report changes" in phrases
+    other = coordinator("reviewer.other")
+    reporting.report_approve(report=submitted_report(OrganisationFactory(), report.period, other), user=reviewer)
+    client.force_login(reviewer)
+    pages = [
+        client.get(reverse("planning:review-queue")),
+        client.get(reverse("planning:review-detail", args=[report.pk])),
+        client.get(reverse("planning:review-publish-period", args=[report.period_id])),
+        client.get(reverse("planning:review-publish", args=[report.pk])),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        text = visible_text(page.content)
+        assert [phrase for phrase in phrases if phrase in text] == []
