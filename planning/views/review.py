@@ -137,7 +137,9 @@ def display(model, name: str, value) -> str:
     if isinstance(model_field, MonthField) and isinstance(value, datetime.date):
         return value.strftime("%m/%Y")
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return formatting.money(value) if name.endswith("_vnd") else formatting.number(value)
+        if name.endswith("_vnd"):
+            return formatting.money(value)
+        return formatting.percent(value) if name == "progress" else formatting.number(value)
     if isinstance(value, datetime.date):
         return formatting.short_date(value)
     return str(value)

@@ -455,7 +455,7 @@ def test_review_page_queries_do_not_grow_with_the_reports_items(client, period, 
         response = client.get(reverse("planning:review-detail", args=[large.pk]))
     assert len(response.context["items"]) == 75
     html = response.content.decode()
-    assert "1.000.000 ₫" in html and "Đúng tiến độ" in html  # money and statuses as the reader reads them
+    assert "1.000.000 ₫" in html and "Đúng tiến độ" in html and "60%" in html  # money, statuses, progress as the reader reads them
     assert sum(row.changed for entry in response.context["items"] for row in entry.rows) >= 50
     assert len(large_queries) == len(small_queries)
 
