@@ -523,3 +523,5 @@ def test_the_vietnamese_queue_review_and_publish_pages_hold_no_english(client, r
         assert page.status_code == 200
         text = visible_text(page.content)
         assert [phrase for phrase in phrases if phrase in text] == []
+        assert "Year 2025" not in text and "Returned" not in text  # the period and statuses it shows, too
+    assert "Năm 2025" in visible_text(pages[0].content)
