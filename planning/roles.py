@@ -217,3 +217,26 @@ def visible_evidence(user, queryset: QuerySet) -> QuerySet:
     if agency is None or not is_focal_point(user):
         return queryset.filter(is_public=True)
     return queryset.filter(Q(is_public=True) | Q(report__agency_id=agency))
+
+
+# wp-review: who is told about a report ------------------------------------------------------------
+
+
+def coordinators_to_notify() -> QuerySet:
+    """Active coordinators with an e-mail address: told when a report is submitted."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=COORDINATORS).exclude(email="").distinct().order_by("pk")
+
+
+def focal_points_to_notify(agency_id: int) -> QuerySet:
+    """An agency's active focal points with an e-mail address: told when its report is due, returned or approved."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=FOCAL_POINTS, membership__organisation_id=agency_id)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

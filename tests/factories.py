@@ -291,3 +291,36 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     satisfaction = 4
     relevance = 5
+
+
+# wp-review: reports moved through the services -----------------------------------------------------
+
+
+def review_period(year=2025, due_date=None):
+    """The test plan's reporting period for a year (opened through the services), with a deadline."""
+    from planning.services import reporting
+
+    period = reporting.annual_period(plan=PlanFactory(), year=year)
+    if due_date is not None:
+        period.due_date = due_date
+        period.save(update_fields=["due_date"])
+    return period
+
+
+def reported_indicator(agency, period, user, value=5, indicator=None):
+    """An indicator the agency answers for, its actual for the period reported by `user` (which opens
+    the agency's report and makes `user` one of its editors)."""
+    from planning import services
+
+    indicator = indicator or IndicatorFactory(responsible_agency=agency, output=OutputFactory(objective=ObjectiveFactory(plan=period.plan)))
+    services.indicator_period_set(indicator=indicator, period=period, user=user, actual_value=Decimal(value))
+    return IndicatorPeriod.objects.get(indicator=indicator, period=period)
+
+
+def submitted_report(agency, period, user, value=5):
+    """The agency's report for the period, holding one reported actual, submitted by `user`."""
+    from planning.services import reporting
+
+    reported_indicator(agency, period, user, value)
+    report = reporting.latest_report(agency_id=agency.pk, period=period)
+    return reporting.report_submit(report=report, user=user)

@@ -138,6 +138,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# E-mail (planning/notifications.py): SMTP unless EMAIL_BACKEND says otherwise; dev.py prints to the
+# console, test.py keeps messages in memory. SITE_URL makes the links in e-mails absolute.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env("SITE_URL").rstrip("/")
+# A report's deadline this many days ahead (or fewer) brings its agency one reminder (send_report_reminders).
+REPORT_REMINDER_DAYS = int(env("REPORT_REMINDER_DAYS", "14"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

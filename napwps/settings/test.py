@@ -8,9 +8,11 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from .base import *  # noqa: F403
 
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # mail.outbox, whatever the environment says
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
