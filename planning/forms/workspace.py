@@ -3,7 +3,7 @@ planning.services; every form carries its row's version, so a save from an outda
 (services.EditConflict) with the user's input kept."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +12,11 @@ from ..models.indicators import NOT_RECORDED, category_label
 from . import province_label
 
 
-def helper(submit_label) -> FormHelper:
+def helper(submit_label, *rows) -> FormHelper:
+    """A helper with a Save button; each of `rows` (tuples of field names) side by side from tablet width up."""
     form_helper = FormHelper()
+    if rows:
+        form_helper.layout = Layout(*[Row(*[Column(name, css_class="col-12 col-md") for name in row]) for row in rows], "version")
     form_helper.add_input(Submit("save", submit_label))
     return form_helper
 
@@ -45,7 +48,10 @@ class ActivityProgressForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["progress"].widget.attrs.update(min=0, max=100)
-        self.helper = helper(_("Save"))
+        self.helper = helper(
+            _("Save"), ("status", "progress"), ("actual_start", "actual_end"), ("status_justification_vi", "status_justification_en"),
+            ("narrative_vi", "narrative_en"),
+        )  # fmt: skip
 
 
 class BudgetExecutionForm(forms.ModelForm):
@@ -64,7 +70,7 @@ class BudgetExecutionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for amount, _day in BudgetExecution.FIGURES:
             self.fields[amount].widget.attrs.update(min=0, step=1)
-        self.helper = helper(_("Save"))
+        self.helper = helper(_("Save"), *[(amount, day) for amount, day in BudgetExecution.FIGURES], ("note_vi", "note_en"))
 
 
 class ReportNarrativeForm(forms.ModelForm):
@@ -75,7 +81,7 @@ class ReportNarrativeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = helper(_("Save the narrative"))
+        self.helper = helper(_("Save the narrative"), ("narrative_vi", "narrative_en"))
 
 
 class ReportSubmitForm(forms.Form):

@@ -41,6 +41,7 @@ from ..models import (
     Frequency,
     Indicator,
     IndicatorPeriod,
+    Measure,
     Organisation,
     PeriodKind,
     Plan,
@@ -530,7 +531,8 @@ def indicator_actual_edit(request, period, pk):
     indicator, period = _indicator_and_period(request, period, pk)
     item = _indicator_period(indicator, period)
     computed = services.is_computed(indicator)
-    disaggregations = list(indicator.disaggregations.order_by("order", "code"))
+    # A qualitative actual is not broken down.
+    disaggregations = list(indicator.disaggregations.order_by("order", "code")) if indicator.measure != Measure.QUALITATIVE else []
     stored = _breakdown_values(item, ValueKind.ACTUAL)
     form = breakdown = None
     if not computed:

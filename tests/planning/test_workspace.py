@@ -171,6 +171,8 @@ def test_coordinator_picks_an_agency_and_a_focal_point_may_not(world):
     assert coordinator_page.status_code == 200
     assert coordinator_page.context["agency"] == world.other
     assert client_for(world.focal).get(home_url(world, world.other)).status_code == 403
+    picker = client_for(world.coordinator).get(reverse("planning:workspace"))
+    assert picker.context["agency"] is None and world.other in picker.context["agency_choices"]
 
 
 # The home page ---------------------------------------------------------------------------------------
@@ -274,6 +276,17 @@ def test_percentage_indicator_takes_a_numerator_and_denominator(world):
     data = {"actual_numerator": "3", "actual_denominator": "12", "actual_value": "", "actual_source_vi": "", "actual_source_en": "", "version": signed(0)}
     assert client_for(world.focal).post(indicator_url(world), data).status_code == 302
     assert IndicatorPeriod.objects.get(indicator=world.indicator, period=world.period).actual_value == Decimal("25.00")
+
+
+def test_qualitative_indicator_takes_a_text_and_no_breakdown(world):
+    world.indicator.measure = Measure.QUALITATIVE
+    world.indicator.save()
+    client = client_for(world.focal)
+    page = client.get(indicator_url(world))
+    assert page.context["breakdown"].groups == [] and "actual_value" not in page.context["form"].fields
+    data = {"actual_text_vi": "Đã ban hành hướng dẫn", "actual_text_en": "", "actual_source_vi": "", "actual_source_en": "", "version": signed(0)}
+    assert client.post(indicator_url(world), data).status_code == 302
+    assert IndicatorPeriod.objects.get(indicator=world.indicator, period=world.period).actual_text_vi == "Đã ban hành hướng dẫn"
 
 
 def test_budget_execution_form_saves_through_the_service(world):
