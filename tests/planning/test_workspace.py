@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from planning import roles, services
+from planning import roles, selectors, services
 from planning.forms.workspace import ActivityProgressForm
 from planning.models import (
     Activity,
@@ -409,6 +409,22 @@ def test_submitted_report_is_read_only_and_its_values_refused(world):
     assert execution.status_code == 200 and not BudgetExecution.objects.filter(line=world.line).exists()
 
 
+def test_change_after_approval_opens_a_correction_and_keeps_the_approved_report(world):
+    save_progress(world, progress=30)
+    report = report_of(world)
+    reporting.report_submit(report=report, user=world.focal)
+    reporting.report_approve(report=report, user=world.coordinator)
+    client = client_for(world.focal)
+    page = client.get(report.get_absolute_url())
+    assert not page.context["editable"] and page.context["can_correct"]
+    progress = ActivityProgress.objects.get(activity=world.activity)
+    assert client.post(progress_url(world), progress_data(version=progress.version, progress="80")).status_code == 302
+    correction = report_of(world)
+    assert (correction.revision, correction.status) == (2, ReportStatus.DRAFT)
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+    assert selectors.approved_value(progress).progress == 30
+
+
 # Agency A against agency B ---------------------------------------------------------------------------
 
 
@@ -462,6 +478,20 @@ def test_save_from_an_outdated_form_keeps_the_input_and_names_the_change(world):
     again = dict(progress_data(progress="45", narrative_vi="Ý của tôi"), version=response.context["form"]["version"].value())
     assert focal.post(progress_url(world), again).status_code == 302
     assert ActivityProgress.objects.get(pk=progress.pk).progress == 45
+
+
+def test_actual_from_an_outdated_form_is_refused_with_the_input_kept(world):
+    item = save_actual(world, world.indicator)
+    opened = signed(item.version)
+    data = {"actual_value": "", "actual_source_vi": "", "actual_source_en": "", "version": opened, sex_field("female"): "4"}
+    assert (
+        client_for(focal_point(world.agency, "focal-a2")).post(indicator_url(world), dict(data, actual_value="4", actual_source_vi="Sổ A")).status_code == 302
+    )
+    response = client_for(world.focal).post(indicator_url(world), dict(data, actual_value="4", actual_source_vi="Sổ B"))
+    assert response.status_code == 200
+    assert "Sổ A" in " ".join(response.context["form"].non_field_errors())
+    assert response.context["form"]["actual_source_vi"].value() == "Sổ B"
+    assert IndicatorPeriod.objects.get(pk=item.pk).actual_source_vi == "Sổ A"
 
 
 def test_narrative_from_an_outdated_form_is_refused_with_the_input_kept(world):
