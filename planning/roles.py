@@ -94,12 +94,14 @@ def has_portal_role(user) -> bool:
 
 
 def start_page(user) -> str:
-    """Where a user lands after signing in: coordinators and focal points on the plan's admin,
-    organisers on their events. Resolved by name: planning does not import events."""
+    """Where a user lands after signing in: focal points on their agency's workspace, coordinators on
+    the plan's admin, organisers on their events. Resolved by name: planning does not import events."""
     from django.urls import reverse
 
     if user.is_authenticated and is_organiser(user) and not (is_coordinator(user) or is_focal_point(user)):
         return reverse("events:event-list")
+    if user.is_authenticated and not is_coordinator(user) and can_use_workspace(user):
+        return reverse("planning:workspace")
     return reverse("admin:index")
 
 
@@ -240,3 +242,25 @@ def focal_points_to_notify(agency_id: int) -> QuerySet:
         .distinct()
         .order_by("pk")
     )
+
+
+# wp-workspace: the focal points' workspace --------------------------------------------------------
+
+
+def workspace_rows(user, queryset: QuerySet) -> QuerySet:
+    """The rows of the plan (activities, indicators, budget lines, their yearly items) this user reports
+    on in the workspace: coordinators all, a focal point their agency's (`for_agency`), anyone else none."""
+    if not can_use_workspace(user):
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    return queryset.for_agency(agency_id_of(user))
+
+
+def workspace_agencies(user, queryset: QuerySet) -> QuerySet:
+    """The agencies whose workspace this user may open: coordinators any, a focal point their own."""
+    if not can_use_workspace(user):
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(pk=agency_id_of(user))

@@ -33,7 +33,7 @@ def test_account_a_coordinator_creates_with_a_portal_group_signs_in_at_once(demo
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     client.logout()
     landed = sign_in(client, "focal.mps2")
-    assert landed.redirect_chain[-1][0] == reverse("admin:index")
+    assert landed.redirect_chain[-1][0] == reverse("planning:workspace")  # a focal point's start page
     assert landed.status_code == 200
     assert landed.context["user"].username == "focal.mps2"
 
@@ -65,7 +65,7 @@ def test_login_with_an_unsafe_next_lands_on_the_start_page(demo_data, client, un
     response = client.post(reverse("login"), {"username": "focal.mps", "password": "demo-password", "next": unsafe})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:index")
+    assert response["Location"] == reverse("planning:workspace")
 
 
 def test_login_with_a_safe_next_goes_there(demo_data, client):
