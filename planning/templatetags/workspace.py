@@ -10,3 +10,8 @@ register = template.Library()
 @register.filter
 def can_use_workspace(user) -> bool:
     return roles.can_use_workspace(user)
+
+
+@register.filter
+def can_review(user) -> bool:
+    return user.is_authenticated and roles.can_review(user)
