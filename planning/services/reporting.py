@@ -11,6 +11,7 @@ copies (`selectors.approved_values`), so what they show changes only when a coor
 
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,7 +43,7 @@ from ..models import (
     ReviewComment,
     ValueKind,
 )
-from . import _check_can_edit, _save, indicator_period_save, record_delete
+from . import ACTUAL_FIELDS, _check_can_edit, _save, indicator_period_save, record_delete
 
 # The fields of each item that a report carries, copied at approval.
 SNAPSHOT_FIELDS: dict[type, tuple[str, ...]] = {
@@ -179,6 +180,23 @@ def item_touched(item, *, user) -> ProgressReport:
     return report
 
 
+def item_check_delete(item, *, user) -> None:
+    """Deleting an item of a report: refused while the report is submitted, and once a value of the
+    item was approved (that value stays what pages and exports show); otherwise a change to the
+    agency's open report."""
+    if item.pk is None:
+        return
+    item_check_open(item, user=user)
+    content_type = ContentType.objects.get_for_model(type(item))
+    if ApprovedValue.objects.filter(item_type=content_type, item_id=item.pk).exists():
+        raise ValidationError(
+            _("%(item)s has an approved value: it cannot be deleted. Correct it instead; the correction is reviewed like the first report.") % {"item": item}
+        )
+    reported = not isinstance(item, IndicatorPeriod) or any(getattr(item, field) not in (None, "") for field in ACTUAL_FIELDS)
+    if reported:
+        item_touched(item, user=user)
+
+
 def _changed(item, fields: Iterable[str]) -> bool:
     if item.pk is None:
         return True
@@ -191,11 +209,14 @@ def _changed(item, fields: Iterable[str]) -> bool:
 
 @transaction.atomic
 def activity_progress_save(*, progress: ActivityProgress, user, reason: str = "") -> ActivityProgress:
-    """Save an activity's progress for a year, inside its agency's open report."""
-    progress.full_clean()
+    """Save an activity's progress for a year, inside its agency's open report (refused while it is
+    submitted: the lock is said before any other problem with the input)."""
     _check_can_edit(user, progress)
-    if _changed(progress, SNAPSHOT_FIELDS[ActivityProgress]):
+    changed = _changed(progress, SNAPSHOT_FIELDS[ActivityProgress])
+    if changed and progress.activity_id and progress.delivery_plan_id:
         item_check_open(progress, user=user)
+    progress.full_clean()
+    if changed:
         item_touched(progress, user=user)
     return _save(progress, user=user, reason=reason or history.reason(gettext_noop("Yearly progress reported")))
 
@@ -209,11 +230,14 @@ def activity_progress_for(*, activity, delivery_plan: DeliveryPlan) -> ActivityP
 
 @transaction.atomic
 def budget_execution_save(*, execution: BudgetExecution, user, reason: str = "") -> BudgetExecution:
-    """Save what a budget line committed, disbursed and spent, inside its agency's open report."""
-    execution.full_clean()
+    """Save what a budget line committed, disbursed and spent, inside its agency's open report
+    (refused while it is submitted)."""
     _check_can_edit(user, execution)
-    if _changed(execution, SNAPSHOT_FIELDS[BudgetExecution]):
+    changed = _changed(execution, SNAPSHOT_FIELDS[BudgetExecution])
+    if changed and execution.line_id:
         item_check_open(execution, user=user)
+    execution.full_clean()
+    if changed:
         item_touched(execution, user=user)
     return _save(execution, user=user, reason=reason or history.reason(gettext_noop("Budget execution reported")))
 
@@ -254,6 +278,12 @@ def proposed_actual_confirm(*, period: IndicatorPeriod, user, reason: str = "") 
 
 
 def _move(report: ProgressReport, *, to: str, allowed_from: Iterable[str], user, comment: str = "", **fields) -> ProgressReport:
+    """Move a report (read with select_for_update by the caller, so that the same move asked twice at
+    once is done once: the second sees the first's result and is refused)."""
+    if report.status == to:
+        raise ValidationError(
+            _("%(report)s is already “%(status)s”: nothing was changed.") % {"report": report, "status": report.get_status_display()}, code="already"
+        )
     if report.status not in allowed_from:
         raise ValidationError(
             _("%(report)s is “%(status)s”: it cannot become “%(to)s”.")
@@ -308,11 +338,25 @@ def report_return(*, report: ProgressReport, user, comment: str = "", item_comme
     return _move(report, to=ReportStatus.RETURNED, allowed_from=[ReportStatus.SUBMITTED], user=user, comment=comment)
 
 
+def item_in_report(item, report: ProgressReport) -> bool:
+    """Does this item belong to the report (its agency and period)?"""
+    if report.kind != ReportKind.PROGRESS or type(item) not in SNAPSHOT_FIELDS or item.pk is None:
+        return False
+    agency_id, period = item_place(item)
+    return agency_id == report.agency_id and period.pk == report.period_id
+
+
 def review_comment_add(*, report: ProgressReport, text: str, user, item=None) -> ReviewComment:
-    if not roles.can_review(user):
+    """A coordinator's comment on the report, or on one of its items."""
+    if user is not None and not roles.can_review(user):
         raise PermissionDenied(f"{user} may not comment on {report}.")
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the comment."))
     if len(text) > 2000:
         raise ValidationError(_("A comment is at most 2,000 characters."))
+    if item is not None and not item_in_report(item, report):
+        raise ValidationError(_("%(item)s is not part of %(report)s.") % {"item": item, "report": report})
     comment = ReviewComment(report=report, text=text, author=user)
     if item is not None:
         comment.item_type = ContentType.objects.get_for_model(type(item))
@@ -321,13 +365,24 @@ def review_comment_add(*, report: ProgressReport, text: str, user, item=None) ->
     return comment
 
 
+class _SnapshotEncoder(DjangoJSONEncoder):
+    """Dates as ISO text (2025-03-01), decimals as plain digits, never a float nor an exponent
+    ("1500000", "12.50"): an approved value reads the same to a person and to `to_python`."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return f"{o:f}"
+        return super().default(o)
+
+
 def snapshot(item) -> dict:
-    """The reported fields of an item as JSON-ready values (a period's actual breakdown included)."""
+    """The reported fields of an item as JSON-ready values (a period's actual breakdown included,
+    each part with its dimension's code beside its id)."""
     data = {field: item.serializable_value(field) for field in SNAPSHOT_FIELDS[type(item)]}
     if isinstance(item, IndicatorPeriod):
         values = [value for value in item.disaggregated_values.all() if value.kind == ValueKind.ACTUAL]
-        data["breakdown"] = [{field: getattr(value, field) for field in BREAKDOWN_FIELDS} for value in values]
-    return json.loads(DjangoJSONEncoder().encode(data))
+        data["breakdown"] = [{**{field: getattr(value, field) for field in BREAKDOWN_FIELDS}, "disaggregation": value.disaggregation.code} for value in values]
+    return json.loads(_SnapshotEncoder().encode(data))
 
 
 @transaction.atomic
@@ -360,7 +415,7 @@ def report_publish(*, report: ProgressReport, user, comment: str = "") -> Progre
 @transaction.atomic
 def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
     """Publish every approved report of a period."""
-    if not roles.can_review(user):
+    if user is not None and not roles.can_review(user):
         raise PermissionDenied(f"{user} may not publish reports.")
     approved = ProgressReport.objects.filter(period=period, status=ReportStatus.APPROVED).order_by("pk")
     return [report_publish(report=report, user=user) for report in approved]
