@@ -179,12 +179,12 @@ def approve(world, report, reviewer=None):
 
 def test_a_correction_after_approval_is_revision_two_and_the_approved_value_stays_until_it_is_approved(world):
     report, actual, progress, _execution = filled_report(world)
-    first = approve(world, report)
+    first = reporting.report_publish(report=approve(world, report), user=world.coordinator)
 
     actual = report_actual(world, world.focal_a, 12, 8, 4)
     revision = the_report(world)
     assert revision.pk != first.pk and revision.revision == 2 and revision.status == ReportStatus.DRAFT
-    assert reload(first).status == ReportStatus.APPROVED
+    assert reload(first).status == ReportStatus.PUBLISHED
     approved = selectors.approved_value(reload(actual))
     assert approved.actual_value == Decimal(10)
     assert {(part.category, part.value) for part in approved.approved_breakdown} == {("female", Decimal(6)), ("male", Decimal(4))}
@@ -195,6 +195,9 @@ def test_a_correction_after_approval_is_revision_two_and_the_approved_value_stay
     reporting.report_approve(report=revision, user=world.coordinator)
     approved = selectors.approved_value(reload(actual))
     assert approved.actual_value == Decimal(12) and approved.approved_report_id == revision.pk
+    assert selectors.approved_value(reload(actual), published=True).actual_value == Decimal(10)  # until revision 2 is published
+    reporting.report_publish(report=revision, user=world.coordinator)
+    assert selectors.approved_value(reload(actual), published=True).actual_value == Decimal(12)
 
     history = selectors.approved_history(reload(actual))
     assert [(row.report_id, row.data["actual_value"]) for row in history] == [(first.pk, "10.00"), (revision.pk, "12.00")]
@@ -493,3 +496,12 @@ def test_a_focal_point_cannot_approve_return_or_publish(world):
     with pytest.raises(PermissionDenied):
         reporting.reports_publish(period=world.period, user=world.focal_a)
     assert reload(report).status == ReportStatus.APPROVED
+
+
+def test_report_missing_names_an_indicator_without_a_row_for_the_period(world):
+    quarterly = IndicatorFactory(output=world.indicator_a.output, responsible_agency=world.agency_a, frequency=Frequency.QUARTERLY)
+    missing = [entry for entry in selectors.report_missing(agency_id=world.agency_a.pk, period=world.period) if entry.kind == "actual"]
+    assert [(entry.obj.indicator, entry.obj.period, entry.obj.pk) for entry in missing] == [(world.indicator_a, world.period, None)]
+    assert world.indicator_a.code in missing[0].message
+    quarter = reporting.periods_of_indicator(indicator=quarterly, years=[2025])[0]
+    assert [entry.obj.indicator for entry in selectors.report_missing(agency_id=world.agency_a.pk, period=quarter) if entry.kind == "actual"] == [quarterly]
