@@ -2,10 +2,13 @@
 changed, and a move asked twice is done once."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from planning import services
 from planning.models import ActivityStatus, ApprovedValue, IndicatorPeriod, ProgressReport, ReportStatus, ReportTransition
@@ -160,3 +163,31 @@ def test_items_saved_by_two_people_one_after_the_other_join_one_report(world):
     report = ProgressReport.objects.get(agency=world.agency_a)
     assert set(report.editors.all()) == {world.focal_a, world.coordinator}
     assert IndicatorPeriod.objects.filter(indicator=world.indicator_a).count() == 1
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Two requests at once need two connections and row locks: PostgreSQL's, not SQLite's single writer.
+
+    @pytest.mark.django_db(transaction=True)
+    def test_two_first_saves_at_once_open_one_draft(reference_data):
+        world = reporting_world()
+        start = threading.Barrier(2)
+        opened, failed = [], []
+
+        def open_draft(user):
+            try:
+                start.wait(timeout=10)
+                opened.append(reporting.report_open(agency=world.agency_a, period=world.period, user=user).pk)
+            except Exception as error:  # reported by the assertion below
+                failed.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=open_draft, args=(user,)) for user in (world.focal_a, world.coordinator)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert failed == []
+        assert len(opened) == 2 and opened[0] == opened[1]
+        assert ProgressReport.objects.filter(agency=world.agency_a, period=world.period).count() == 1
