@@ -21,7 +21,6 @@ from .models import (
     BudgetExecution,
     BudgetLine,
     DeliveryPlan,
-    Frequency,
     FundingStatus,
     Indicator,
     IndicatorPeriod,
@@ -277,21 +276,10 @@ class Missing:
     message: str
 
 
-# The indicators' frequencies that report at each kind of period.
-FREQUENCIES_OF_PERIOD = {
-    PeriodKind.ANNUAL: [Frequency.ANNUAL],
-    PeriodKind.HALF_YEAR: [Frequency.SEMI_ANNUAL],
-    PeriodKind.QUARTER: [Frequency.QUARTERLY],
-    PeriodKind.MID_TERM: [Frequency.MID_TERM_AND_FINAL],
-    PeriodKind.FINAL: [Frequency.MID_TERM_AND_FINAL],
-}
-
-
 def report_missing(*, agency_id: int, period: ReportingPeriod) -> list[Missing]:
     """What an agency still has to report for a period: an activity of the year without its status,
-    an indicator period without an actual or without a required breakdown (an indicator of the
-    agency with no row for the period yet is listed with an unsaved IndicatorPeriod: `obj.pk` is
-    None), a budget line without execution. A fixed number of queries."""
+    an indicator period without an actual or without a required breakdown, a budget line without
+    execution. A fixed number of queries."""
     from django.utils.translation import gettext as _
 
     missing: list[Missing] = []
@@ -315,15 +303,6 @@ def report_missing(*, agency_id: int, period: ReportingPeriod) -> list[Missing]:
                         _("%(indicator)s: the actual has no breakdown by %(dimension)s.") % {"indicator": item.indicator.code, "dimension": disaggregation},
                     )
                 )
-    # An indicator reported at this kind of period that has no row for it yet: an unsaved row names it.
-    unreported = (
-        Indicator.objects.filter(responsible_agency_id=agency_id, plan_id=period.plan_id, frequency__in=FREQUENCIES_OF_PERIOD[period.kind])
-        .exclude(periods__period=period)
-        .order_by("order", "code")
-    )
-    for indicator in unreported:
-        item = IndicatorPeriod(indicator=indicator, period=period)
-        missing.append(Missing("actual", item, _("%(indicator)s: no actual for %(period)s.") % {"indicator": indicator.code, "period": period}))
     if period.kind != PeriodKind.ANNUAL:
         return missing
     activities = (

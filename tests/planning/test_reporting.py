@@ -496,12 +496,3 @@ def test_a_focal_point_cannot_approve_return_or_publish(world):
     with pytest.raises(PermissionDenied):
         reporting.reports_publish(period=world.period, user=world.focal_a)
     assert reload(report).status == ReportStatus.APPROVED
-
-
-def test_report_missing_names_an_indicator_without_a_row_for_the_period(world):
-    quarterly = IndicatorFactory(output=world.indicator_a.output, responsible_agency=world.agency_a, frequency=Frequency.QUARTERLY)
-    missing = [entry for entry in selectors.report_missing(agency_id=world.agency_a.pk, period=world.period) if entry.kind == "actual"]
-    assert [(entry.obj.indicator, entry.obj.period, entry.obj.pk) for entry in missing] == [(world.indicator_a, world.period, None)]
-    assert world.indicator_a.code in missing[0].message
-    quarter = reporting.periods_of_indicator(indicator=quarterly, years=[2025])[0]
-    assert [entry.obj.indicator for entry in selectors.report_missing(agency_id=world.agency_a.pk, period=quarter) if entry.kind == "actual"] == [quarterly]
