@@ -347,13 +347,14 @@ class ItemChanges:
     """One item of a report beside its last approved value, for the review queue."""
 
     item: object
-    fields: list[FieldChange]
+    fields: list[FieldChange]  # one per SNAPSHOT_FIELDS[type(item)] name, in that order
     approved: object | None  # the last approved copy, None when it is reported for the first time
     comments: list = field(default_factory=list)
+    breakdown: list[FieldChange] = field(default_factory=list)  # an actual's categories (“Sex · Female”)
 
     @property
     def changed(self) -> bool:
-        return self.approved is None or any(change.changed for change in self.fields)
+        return self.approved is None or any(change.changed for change in [*self.fields, *self.breakdown])
 
 
 def report_changes(report: ProgressReport) -> list[ItemChanges]:
@@ -398,9 +399,8 @@ def report_changes(report: ProgressReport) -> list[ItemChanges]:
                 FieldChange(str(model._meta.get_field(name).verbose_name), getattr(approved, name) if approved is not None else None, getattr(new, name))
                 for name in SNAPSHOT_FIELDS[model]
             ]
-            if model is IndicatorPeriod:
-                fields += _breakdown_changes(approved, new, dimensions)
-            result.append(ItemChanges(item=item, fields=fields, approved=approved, comments=comments.get((content_type.pk, item.pk), [])))
+            breakdown = _breakdown_changes(approved, new, dimensions) if model is IndicatorPeriod else []
+            result.append(ItemChanges(item=item, fields=fields, approved=approved, comments=comments.get((content_type.pk, item.pk), []), breakdown=breakdown))
     return result
 
 
