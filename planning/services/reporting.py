@@ -156,11 +156,13 @@ def report_open(*, agency, period: ReportingPeriod, user, kind: str = ReportKind
     revision when the last one was approved). Refused while a report is submitted."""
     agency_id = agency if isinstance(agency, int) else agency.pk
     if user is not None and not roles.can_write_report(user, agency_id):
-        raise PermissionDenied(f"{user} may not report for agency {agency_id}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators report for it."))
     with transaction.atomic():
-        # Lock the period's row so that two first saves at once open one draft, not two.
+        # Lock the period's row so that two first saves at once open one draft, not two; and the
+        # report's, so that an item saved while the report is being submitted waits for the submission
+        # and is then refused (report_submit locks the same row): nothing slips into a submitted report.
         ReportingPeriod.objects.select_for_update().filter(pk=period.pk).first()
-        report = latest_report(agency_id=agency_id, period=period, kind=kind)
+        report = ProgressReport.objects.select_for_update().filter(kind=kind, agency_id=agency_id, period=period).order_by("-revision").first()
         if report is not None and report.is_open:
             return report
         if report is not None and report.status == ReportStatus.SUBMITTED:
@@ -305,7 +307,7 @@ def report_submit(*, report: ProgressReport, user, comment: str = "") -> Progres
     """Draft or returned → submitted, by the agency (or a coordinator on its behalf)."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if user is not None and not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not submit {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators submit %(report)s.") % {"report": report})
     if not report.narrative_vi.strip() and not any(queryset.exists() for queryset in selectors.report_items(report).values()):
         raise ValidationError(_("The report is empty: report on an activity, an indicator or a budget line, or write the narrative, before submitting it."))
     return _move(
@@ -319,7 +321,7 @@ def _check_reviewer(report: ProgressReport, user) -> None:
     if user is None:
         return
     if not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not review {report}.")
+        raise PermissionDenied(_("Only MOFA's coordinators review reports."))
     if user.pk == report.submitted_by_id or report.editors.filter(pk=user.pk).exists():
         raise PermissionDenied(_("You submitted or edited this report: another coordinator reviews it."))
 
@@ -349,7 +351,7 @@ def item_in_report(item, report: ProgressReport) -> bool:
 def review_comment_add(*, report: ProgressReport, text: str, user, item=None) -> ReviewComment:
     """A coordinator's comment on the report, or on one of its items."""
     if user is not None and not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not comment on {report}.")
+        raise PermissionDenied(_("Only MOFA's coordinators review reports."))
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the comment."))
@@ -391,6 +393,8 @@ def report_approve(*, report: ProgressReport, user, comment: str = "") -> Progre
     is copied as approved: from now on pages and exports show these values."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check_reviewer(report, user)
+    if report.kind != ReportKind.PROGRESS:
+        raise ValidationError(_("%(report)s is not a progress report: it is approved from its own page.") % {"report": report})
     now = timezone.now()
     moved = _move(report, to=ReportStatus.APPROVED, allowed_from=[ReportStatus.SUBMITTED], user=user, comment=comment, decided_at=now, decided_by=user)
     items = selectors.report_items(report)
@@ -407,7 +411,7 @@ def report_approve(*, report: ProgressReport, user, comment: str = "") -> Progre
 def report_publish(*, report: ProgressReport, user, comment: str = "") -> ProgressReport:
     """Approved → published, by a coordinator: its values appear on the public pages."""
     if user is not None and not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not publish {report}.")
+        raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     return _move(report, to=ReportStatus.PUBLISHED, allowed_from=[ReportStatus.APPROVED], user=user, comment=comment, published_at=timezone.now())
 
@@ -416,7 +420,7 @@ def report_publish(*, report: ProgressReport, user, comment: str = "") -> Progre
 def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
     """Publish every approved report of a period."""
     if user is not None and not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not publish reports.")
+        raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
     approved = ProgressReport.objects.filter(period=period, status=ReportStatus.APPROVED).order_by("pk")
     return [report_publish(report=report, user=user) for report in approved]
 
@@ -425,7 +429,7 @@ def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
 def report_narrative_save(*, report: ProgressReport, user, narrative_vi: str, narrative_en: str = "") -> ProgressReport:
     """The report's own text, while it is open."""
     if user is not None and not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not write {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators write %(report)s.") % {"report": report})
     if not report.is_open:
         raise ValidationError(
             _locked_message(report) if report.status == ReportStatus.SUBMITTED else _("An approved report does not change: open a correction.")
@@ -440,7 +444,7 @@ def report_narrative_save(*, report: ProgressReport, user, narrative_vi: str, na
 def report_delete_draft(*, report: ProgressReport, user) -> None:
     """An empty draft nobody needs (never submitted) may be dropped by whoever may write it."""
     if not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not delete {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators delete %(report)s.") % {"report": report})
     if report.status != ReportStatus.DRAFT or report.transitions.exclude(to_status=ReportStatus.DRAFT).exists() or report.evidence.exists():
         raise ValidationError(_("Only a draft that was never submitted and holds no evidence can be deleted."))
     record_delete(obj=report, user=user, reason=history.reason(gettext_noop("Empty draft deleted")))

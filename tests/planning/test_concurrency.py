@@ -3,12 +3,13 @@ changed, and a move asked twice is done once."""
 
 import datetime
 import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from planning import services
 from planning.models import ActivityStatus, ApprovedValue, IndicatorPeriod, ProgressReport, ReportStatus, ReportTransition
@@ -191,3 +192,43 @@ if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         assert failed == []
         assert len(opened) == 2 and opened[0] == opened[1]
         assert ProgressReport.objects.filter(agency=world.agency_a, period=world.period).count() == 1
+
+    @pytest.mark.django_db(transaction=True)
+    def test_an_item_saved_while_its_report_is_being_submitted_waits_and_is_refused(reference_data):
+        world = reporting_world()
+        item = services.indicator_period_set(indicator=world.indicator_a, period=world.period, user=world.focal_a, actual_value=Decimal(3))
+        report = ProgressReport.objects.get(agency=world.agency_a)
+        submitting = threading.Event()
+        outcome = {}
+
+        def submit():
+            try:
+                with transaction.atomic():
+                    reporting.report_submit(report=report, user=world.focal_a)
+                    submitting.set()
+                    time.sleep(1)  # the correction below arrives before this submission commits
+            finally:
+                submitting.set()
+                connection.close()
+
+        def correct():
+            try:
+                submitting.wait(timeout=10)
+                period = reload(item)
+                period.actual_value = Decimal(4)
+                services.indicator_period_save(period=period, user=world.focal_a, reason="Sửa")
+                outcome["saved"] = True
+            except ValidationError as error:
+                outcome["refused"] = error.messages
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=submit), threading.Thread(target=correct)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert "saved" not in outcome
+        assert "khoá" in outcome["refused"][0]
+        assert reload(item).actual_value == 3
+        assert reload(report).status == ReportStatus.SUBMITTED
