@@ -212,8 +212,11 @@ def test_report_changes_shows_old_against_new_including_the_breakdown(world):
     changes = {type(change.item): change for change in selectors.report_changes(revision)}
     indicator = changes[IndicatorPeriod]
     assert indicator.changed
-    moved = [(field.label, field.old, field.new) for field in indicator.fields if field.changed]
-    assert moved == [("Giới tính · Nữ", Decimal(6), Decimal(7)), ("Giới tính · Nam", Decimal(4), Decimal(3))]
+    assert not any(field.changed for field in indicator.fields)  # the total is the same
+    assert [(field.label, field.old, field.new) for field in indicator.breakdown] == [
+        ("Giới tính · Nữ", Decimal(6), Decimal(7)),
+        ("Giới tính · Nam", Decimal(4), Decimal(3)),
+    ]
     assert not changes[ActivityProgress].changed
 
 
@@ -486,8 +489,9 @@ def test_the_lock_message_reads_in_vietnamese(world):
 
 def test_a_focal_point_cannot_approve_return_or_publish(world):
     report, _actual, _progress, _execution = submitted(world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         reporting.report_approve(report=report, user=world.focal_a)
+    assert str(refused.value) == "Chỉ điều phối viên Bộ Ngoại giao mới được xem xét báo cáo."  # a page may show it
     with pytest.raises(PermissionDenied):
         reporting.report_return(report=report, user=world.focal_a, comment="Trả lại")
     reporting.report_approve(report=report, user=world.coordinator)
@@ -496,3 +500,13 @@ def test_a_focal_point_cannot_approve_return_or_publish(world):
     with pytest.raises(PermissionDenied):
         reporting.reports_publish(period=world.period, user=world.focal_a)
     assert reload(report).status == ReportStatus.APPROVED
+
+
+def test_a_delivery_plan_revision_is_not_approved_as_a_progress_report(world):
+    from planning.models import ReportKind
+
+    revision = reporting.report_open(agency=world.agency_a, period=world.period, user=world.focal_a, kind=ReportKind.REVISION)
+    ProgressReport.objects.filter(pk=revision.pk).update(status=ReportStatus.SUBMITTED, submitted_by=world.focal_a)
+    with pytest.raises(ValidationError, match="không phải là báo cáo tiến độ"):
+        reporting.report_approve(report=revision, user=world.coordinator)
+    assert reload(revision).status == ReportStatus.SUBMITTED
