@@ -347,13 +347,14 @@ class ItemChanges:
     """One item of a report beside its last approved value, for the review queue."""
 
     item: object
-    fields: list[FieldChange]
+    fields: list[FieldChange]  # one per SNAPSHOT_FIELDS[type(item)] name, in that order
     approved: object | None  # the last approved copy, None when it is reported for the first time
     comments: list = field(default_factory=list)
+    breakdown: list[FieldChange] = field(default_factory=list)  # an actual's categories (“Sex · Female”)
 
     @property
     def changed(self) -> bool:
-        return self.approved is None or any(change.changed for change in self.fields)
+        return self.approved is None or any(change.changed for change in [*self.fields, *self.breakdown])
 
 
 def report_changes(report: ProgressReport) -> list[ItemChanges]:
@@ -390,6 +391,7 @@ def report_changes(report: ProgressReport) -> list[ItemChanges]:
                 row["item_id"]: row
                 for row in ApprovedValue.objects.filter(report=report, item_type=content_type).values("item_id", "data", "approved_at", "report_id")
             }
+        dimensions = _breakdown_dimensions(items, [*old.values(), *own.values()]) if model is IndicatorPeriod else {}
         for item in items:
             approved = _approved_copy(item, old[item.pk]) if item.pk in old else None
             new = _approved_copy(item, own[item.pk]) if item.pk in own else item
@@ -397,5 +399,42 @@ def report_changes(report: ProgressReport) -> list[ItemChanges]:
                 FieldChange(str(model._meta.get_field(name).verbose_name), getattr(approved, name) if approved is not None else None, getattr(new, name))
                 for name in SNAPSHOT_FIELDS[model]
             ]
-            result.append(ItemChanges(item=item, fields=fields, approved=approved, comments=comments.get((content_type.pk, item.pk), [])))
+            breakdown = _breakdown_changes(approved, new, dimensions) if model is IndicatorPeriod else []
+            result.append(ItemChanges(item=item, fields=fields, approved=approved, comments=comments.get((content_type.pk, item.pk), []), breakdown=breakdown))
     return result
+
+
+def _breakdown_of(period) -> dict[tuple[int, str], Decimal | None]:
+    """An indicator period's actual breakdown, {(disaggregation id, category): value}: the approved
+    one of an approved copy, else the working values (prefetched by `report_items`)."""
+    if hasattr(period, "approved_breakdown"):
+        return {(part.disaggregation_id, part.category): part.value for part in period.approved_breakdown}
+    return {(value.disaggregation_id, value.category): value.value for value in period.disaggregated_values.all() if value.kind == ValueKind.ACTUAL}
+
+
+def _breakdown_dimensions(items, rows) -> dict:
+    """The disaggregations named by the items' working and approved breakdowns, in one query."""
+    from .models import Disaggregation
+
+    ids = {value.disaggregation_id for item in items for value in item.disaggregated_values.all()}
+    ids |= {part["disaggregation_id"] for row in rows for part in row["data"].get("breakdown", [])}
+    return Disaggregation.objects.in_bulk(ids) if ids else {}
+
+
+def _breakdown_changes(approved, new, dimensions: dict) -> list[FieldChange]:
+    """One line per category of the actual's breakdown (“Sex · Female”), old against new."""
+    from .models.indicators import category_label
+
+    before = _breakdown_of(approved) if approved is not None else {}
+    after = _breakdown_of(new)
+
+    def order(key):
+        codes = [entry[0] for entry in getattr(dimensions.get(key[0]), "categories", None) or []]
+        return (key[0], codes.index(key[1]) if key[1] in codes else len(codes), key[1])
+
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=order):
+        disaggregation = dimensions.get(key[0])
+        label = f"{disaggregation} · {category_label(disaggregation, key[1])}" if disaggregation is not None else key[1]
+        changes.append(FieldChange(label, before.get(key), after.get(key)))
+    return changes

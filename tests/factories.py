@@ -324,3 +324,44 @@ def submitted_report(agency, period, user, value=5):
     reported_indicator(agency, period, user, value)
     report = reporting.latest_report(agency_id=agency.pk, period=period)
     return reporting.report_submit(report=report, user=user)
+
+
+# wp-core: the reporting cycle -------------------------------------------------------------------
+
+import types  # noqa: E402
+
+
+def reporting_world(*, year: int = 2025):
+    """Two agencies of one plan, each with an activity of `year` (with a budget line), an indicator
+    disaggregated by sex, a focal point, and two coordinators: the rows a progress report holds.
+
+    Nothing is reported yet: tests write through the services."""
+    from planning.services import reporting
+
+    plan = PlanFactory()
+    delivery_plan = DeliveryPlanFactory(plan=plan, year=year)
+    period = reporting.annual_period(plan=plan, year=year)
+    objective = ObjectiveFactory(plan=plan)
+    output = OutputFactory(objective=objective)
+    sex = DisaggregationFactory()
+    world = types.SimpleNamespace(plan=plan, delivery_plan=delivery_plan, period=period, year=year, sex=sex)
+    for name in ("a", "b"):
+        agency = OrganisationFactory()
+        activity = ActivityFactory(output=output, lead_agency=agency, planned_start=datetime.date(year, 1, 1), planned_end=datetime.date(year, 12, 1))
+        activity.delivery_plans.add(delivery_plan)
+        line = BudgetLineFactory(activity=activity, delivery_plan=delivery_plan)
+        indicator = IndicatorFactory(output=output, responsible_agency=agency)
+        indicator.disaggregations.add(sex)
+        setattr(world, f"agency_{name}", agency)
+        setattr(world, f"activity_{name}", activity)
+        setattr(world, f"line_{name}", line)
+        setattr(world, f"indicator_{name}", indicator)
+        setattr(world, f"focal_{name}", focal_point(agency, username=f"focal.{name}"))
+    world.coordinator = coordinator("coord.one")
+    world.other_coordinator = coordinator("coord.two")
+    return world
+
+
+def reload(obj):
+    """A fresh copy of a row, as another request would read it."""
+    return type(obj)._default_manager.get(pk=obj.pk)

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from napwps import history
+from napwps import formatting, history
 
 from .. import roles
 from ..models import (
@@ -93,7 +93,7 @@ def edit_conflict(obj: models.Model) -> EditConflict:
     if stored is not None:
         seen = stored.history.filter(version=obj.version).order_by("-history_date").first() if hasattr(stored, "history") else None
         for field in obj._meta.concrete_fields:
-            if field.name in ("version", "id") or not field.editable:
+            if field.name in ("version", "id") or not (field.editable or field.name == "status"):  # a report's status moves only by its services
                 continue
             now = getattr(stored, field.attname)
             before = getattr(seen, field.attname) if seen is not None else getattr(obj, field.attname)
@@ -103,6 +103,7 @@ def edit_conflict(obj: models.Model) -> EditConflict:
 
 
 def _display(field, value) -> str:
+    """A stored value as the reader writes it: 1.500.000 ₫, 12,5, 03/02/2025, a choice's label."""
     if value is None or value == "":
         return "—"
     if field.choices:
@@ -110,6 +111,12 @@ def _display(field, value) -> str:
     if field.is_relation:
         target = field.related_model._default_manager.filter(pk=value).first()
         return str(target) if target is not None else str(value)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        return formatting.money(value) if field.name.endswith("_vnd") else formatting.number(value)
+    if isinstance(value, datetime.date):
+        return formatting.short_date(value)
     return str(value)
 
 
@@ -429,6 +436,13 @@ def indicator_period_save(
 
     A change to the actual (or its breakdown) belongs to the agency's open report for the period.
     """
+    deleted_values = list(deleted_values)
+    actual_changed = not computed and (
+        _actual_changed(period) or any(value.kind == ValueKind.ACTUAL for value in [*(disaggregated_values or ()), *deleted_values])
+    )
+    if actual_changed:  # a submitted report's lock is said before any other problem with the input
+        _check_can_edit(user, period)
+        reporting.item_check_open(period, user=user)
     final = None
     if disaggregated_values is not None:
         disaggregated_values, deleted = list(disaggregated_values), {value.pk for value in deleted_values if value.pk}
@@ -438,11 +452,7 @@ def indicator_period_save(
         for value in disaggregated_values:
             disaggregated_value_check(value, user=user, computed=computed, confirming=confirming)
     indicator_period_check(period, user=user, computed=computed, confirming=confirming, disaggregated_values=final)
-    actual_changed = not computed and (
-        _actual_changed(period) or any(value.kind == ValueKind.ACTUAL for value in [*(disaggregated_values or ()), *deleted_values])
-    )
     if actual_changed:
-        reporting.item_check_open(period, user=user)
         reporting.item_touched(period, user=user)
     _save(period, user=user, reason=reason)
     for value in deleted_values:
@@ -521,13 +531,15 @@ def _number(value) -> str:
 
 def disaggregated_value_save(*, value: DisaggregatedValue, user, reason: str, computed: bool = False) -> DisaggregatedValue:
     """One disaggregated value, checked with its period's other values against the period's total."""
+    if value.kind == ValueKind.ACTUAL and value.period_id:
+        _check_can_edit(user, value)
+        reporting.item_check_open(value.period, user=user)
     value.full_clean()
     disaggregated_value_check(value, user=user, computed=computed)
     others = value.period.disaggregated_values.exclude(pk=value.pk).select_related("disaggregation")
     if not computed:
         disaggregation_check(period=value.period, values=[*others, value])
     if value.kind == ValueKind.ACTUAL:
-        reporting.item_check_open(value.period, user=user)
         reporting.item_touched(value.period, user=user)
     return _save(value, user=user, reason=reason)
 
@@ -577,6 +589,8 @@ def record_delete(*, obj: models.Model, user, reason: str = "") -> None:
     if isinstance(obj, DisaggregatedValue) and obj.kind == ValueKind.ACTUAL:
         reporting.item_check_open(obj.period, user=user)
         reporting.item_touched(obj.period, user=user)
+    if type(obj) in reporting.SNAPSHOT_FIELDS:  # a report's item: locked while submitted, kept once approved
+        reporting.item_check_delete(obj, user=user)
     obj._history_user = user
     obj._change_reason = reason or None
     obj.delete()

@@ -11,6 +11,7 @@ copies (`selectors.approved_values`), so what they show changes only when a coor
 
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,7 +43,7 @@ from ..models import (
     ReviewComment,
     ValueKind,
 )
-from . import _check_can_edit, _save, indicator_period_save, record_delete
+from . import ACTUAL_FIELDS, _check_can_edit, _save, indicator_period_save, record_delete
 
 # The fields of each item that a report carries, copied at approval.
 SNAPSHOT_FIELDS: dict[type, tuple[str, ...]] = {
@@ -155,11 +156,13 @@ def report_open(*, agency, period: ReportingPeriod, user, kind: str = ReportKind
     revision when the last one was approved). Refused while a report is submitted."""
     agency_id = agency if isinstance(agency, int) else agency.pk
     if user is not None and not roles.can_write_report(user, agency_id):
-        raise PermissionDenied(f"{user} may not report for agency {agency_id}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators report for it."))
     with transaction.atomic():
-        # Lock the period's row so that two first saves at once open one draft, not two.
+        # Lock the period's row so that two first saves at once open one draft, not two; and the
+        # report's, so that an item saved while the report is being submitted waits for the submission
+        # and is then refused (report_submit locks the same row): nothing slips into a submitted report.
         ReportingPeriod.objects.select_for_update().filter(pk=period.pk).first()
-        report = latest_report(agency_id=agency_id, period=period, kind=kind)
+        report = ProgressReport.objects.select_for_update().filter(kind=kind, agency_id=agency_id, period=period).order_by("-revision").first()
         if report is not None and report.is_open:
             return report
         if report is not None and report.status == ReportStatus.SUBMITTED:
@@ -179,6 +182,23 @@ def item_touched(item, *, user) -> ProgressReport:
     return report
 
 
+def item_check_delete(item, *, user) -> None:
+    """Deleting an item of a report: refused while the report is submitted, and once a value of the
+    item was approved (that value stays what pages and exports show); otherwise a change to the
+    agency's open report."""
+    if item.pk is None:
+        return
+    item_check_open(item, user=user)
+    content_type = ContentType.objects.get_for_model(type(item))
+    if ApprovedValue.objects.filter(item_type=content_type, item_id=item.pk).exists():
+        raise ValidationError(
+            _("%(item)s has an approved value: it cannot be deleted. Correct it instead; the correction is reviewed like the first report.") % {"item": item}
+        )
+    reported = not isinstance(item, IndicatorPeriod) or any(getattr(item, field) not in (None, "") for field in ACTUAL_FIELDS)
+    if reported:
+        item_touched(item, user=user)
+
+
 def _changed(item, fields: Iterable[str]) -> bool:
     if item.pk is None:
         return True
@@ -191,11 +211,14 @@ def _changed(item, fields: Iterable[str]) -> bool:
 
 @transaction.atomic
 def activity_progress_save(*, progress: ActivityProgress, user, reason: str = "") -> ActivityProgress:
-    """Save an activity's progress for a year, inside its agency's open report."""
-    progress.full_clean()
+    """Save an activity's progress for a year, inside its agency's open report (refused while it is
+    submitted: the lock is said before any other problem with the input)."""
     _check_can_edit(user, progress)
-    if _changed(progress, SNAPSHOT_FIELDS[ActivityProgress]):
+    changed = _changed(progress, SNAPSHOT_FIELDS[ActivityProgress])
+    if changed and progress.activity_id and progress.delivery_plan_id:
         item_check_open(progress, user=user)
+    progress.full_clean()
+    if changed:
         item_touched(progress, user=user)
     return _save(progress, user=user, reason=reason or history.reason(gettext_noop("Yearly progress reported")))
 
@@ -209,11 +232,14 @@ def activity_progress_for(*, activity, delivery_plan: DeliveryPlan) -> ActivityP
 
 @transaction.atomic
 def budget_execution_save(*, execution: BudgetExecution, user, reason: str = "") -> BudgetExecution:
-    """Save what a budget line committed, disbursed and spent, inside its agency's open report."""
-    execution.full_clean()
+    """Save what a budget line committed, disbursed and spent, inside its agency's open report
+    (refused while it is submitted)."""
     _check_can_edit(user, execution)
-    if _changed(execution, SNAPSHOT_FIELDS[BudgetExecution]):
+    changed = _changed(execution, SNAPSHOT_FIELDS[BudgetExecution])
+    if changed and execution.line_id:
         item_check_open(execution, user=user)
+    execution.full_clean()
+    if changed:
         item_touched(execution, user=user)
     return _save(execution, user=user, reason=reason or history.reason(gettext_noop("Budget execution reported")))
 
@@ -254,6 +280,12 @@ def proposed_actual_confirm(*, period: IndicatorPeriod, user, reason: str = "") 
 
 
 def _move(report: ProgressReport, *, to: str, allowed_from: Iterable[str], user, comment: str = "", **fields) -> ProgressReport:
+    """Move a report (read with select_for_update by the caller, so that the same move asked twice at
+    once is done once: the second sees the first's result and is refused)."""
+    if report.status == to:
+        raise ValidationError(
+            _("%(report)s is already “%(status)s”: nothing was changed.") % {"report": report, "status": report.get_status_display()}, code="already"
+        )
     if report.status not in allowed_from:
         raise ValidationError(
             _("%(report)s is “%(status)s”: it cannot become “%(to)s”.")
@@ -275,7 +307,7 @@ def report_submit(*, report: ProgressReport, user, comment: str = "") -> Progres
     """Draft or returned → submitted, by the agency (or a coordinator on its behalf)."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if user is not None and not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not submit {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators submit %(report)s.") % {"report": report})
     if not report.narrative_vi.strip() and not any(queryset.exists() for queryset in selectors.report_items(report).values()):
         raise ValidationError(_("The report is empty: report on an activity, an indicator or a budget line, or write the narrative, before submitting it."))
     return _move(
@@ -289,7 +321,7 @@ def _check_reviewer(report: ProgressReport, user) -> None:
     if user is None:
         return
     if not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not review {report}.")
+        raise PermissionDenied(_("Only MOFA's coordinators review reports."))
     if user.pk == report.submitted_by_id or report.editors.filter(pk=user.pk).exists():
         raise PermissionDenied(_("You submitted or edited this report: another coordinator reviews it."))
 
@@ -308,11 +340,25 @@ def report_return(*, report: ProgressReport, user, comment: str = "", item_comme
     return _move(report, to=ReportStatus.RETURNED, allowed_from=[ReportStatus.SUBMITTED], user=user, comment=comment)
 
 
+def item_in_report(item, report: ProgressReport) -> bool:
+    """Does this item belong to the report (its agency and period)?"""
+    if report.kind != ReportKind.PROGRESS or type(item) not in SNAPSHOT_FIELDS or item.pk is None:
+        return False
+    agency_id, period = item_place(item)
+    return agency_id == report.agency_id and period.pk == report.period_id
+
+
 def review_comment_add(*, report: ProgressReport, text: str, user, item=None) -> ReviewComment:
-    if not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not comment on {report}.")
+    """A coordinator's comment on the report, or on one of its items."""
+    if user is not None and not roles.can_review(user):
+        raise PermissionDenied(_("Only MOFA's coordinators review reports."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the comment."))
     if len(text) > 2000:
         raise ValidationError(_("A comment is at most 2,000 characters."))
+    if item is not None and not item_in_report(item, report):
+        raise ValidationError(_("%(item)s is not part of %(report)s.") % {"item": item, "report": report})
     comment = ReviewComment(report=report, text=text, author=user)
     if item is not None:
         comment.item_type = ContentType.objects.get_for_model(type(item))
@@ -321,13 +367,24 @@ def review_comment_add(*, report: ProgressReport, text: str, user, item=None) ->
     return comment
 
 
+class _SnapshotEncoder(DjangoJSONEncoder):
+    """Dates as ISO text (2025-03-01), decimals as plain digits, never a float nor an exponent
+    ("1500000", "12.50"): an approved value reads the same to a person and to `to_python`."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return f"{o:f}"
+        return super().default(o)
+
+
 def snapshot(item) -> dict:
-    """The reported fields of an item as JSON-ready values (a period's actual breakdown included)."""
+    """The reported fields of an item as JSON-ready values (a period's actual breakdown included,
+    each part with its dimension's code beside its id)."""
     data = {field: item.serializable_value(field) for field in SNAPSHOT_FIELDS[type(item)]}
     if isinstance(item, IndicatorPeriod):
         values = [value for value in item.disaggregated_values.all() if value.kind == ValueKind.ACTUAL]
-        data["breakdown"] = [{field: getattr(value, field) for field in BREAKDOWN_FIELDS} for value in values]
-    return json.loads(DjangoJSONEncoder().encode(data))
+        data["breakdown"] = [{**{field: getattr(value, field) for field in BREAKDOWN_FIELDS}, "disaggregation": value.disaggregation.code} for value in values]
+    return json.loads(_SnapshotEncoder().encode(data))
 
 
 @transaction.atomic
@@ -336,6 +393,8 @@ def report_approve(*, report: ProgressReport, user, comment: str = "") -> Progre
     is copied as approved: from now on pages and exports show these values."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check_reviewer(report, user)
+    if report.kind != ReportKind.PROGRESS:
+        raise ValidationError(_("%(report)s is not a progress report: it is approved from its own page.") % {"report": report})
     now = timezone.now()
     moved = _move(report, to=ReportStatus.APPROVED, allowed_from=[ReportStatus.SUBMITTED], user=user, comment=comment, decided_at=now, decided_by=user)
     items = selectors.report_items(report)
@@ -352,7 +411,7 @@ def report_approve(*, report: ProgressReport, user, comment: str = "") -> Progre
 def report_publish(*, report: ProgressReport, user, comment: str = "") -> ProgressReport:
     """Approved → published, by a coordinator: its values appear on the public pages."""
     if user is not None and not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not publish {report}.")
+        raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     return _move(report, to=ReportStatus.PUBLISHED, allowed_from=[ReportStatus.APPROVED], user=user, comment=comment, published_at=timezone.now())
 
@@ -360,8 +419,8 @@ def report_publish(*, report: ProgressReport, user, comment: str = "") -> Progre
 @transaction.atomic
 def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
     """Publish every approved report of a period."""
-    if not roles.can_review(user):
-        raise PermissionDenied(f"{user} may not publish reports.")
+    if user is not None and not roles.can_review(user):
+        raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
     approved = ProgressReport.objects.filter(period=period, status=ReportStatus.APPROVED).order_by("pk")
     return [report_publish(report=report, user=user) for report in approved]
 
@@ -370,7 +429,7 @@ def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
 def report_narrative_save(*, report: ProgressReport, user, narrative_vi: str, narrative_en: str = "") -> ProgressReport:
     """The report's own text, while it is open."""
     if user is not None and not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not write {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators write %(report)s.") % {"report": report})
     if not report.is_open:
         raise ValidationError(
             _locked_message(report) if report.status == ReportStatus.SUBMITTED else _("An approved report does not change: open a correction.")
@@ -385,7 +444,7 @@ def report_narrative_save(*, report: ProgressReport, user, narrative_vi: str, na
 def report_delete_draft(*, report: ProgressReport, user) -> None:
     """An empty draft nobody needs (never submitted) may be dropped by whoever may write it."""
     if not roles.can_write_report(user, report.agency_id):
-        raise PermissionDenied(f"{user} may not delete {report}.")
+        raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators delete %(report)s.") % {"report": report})
     if report.status != ReportStatus.DRAFT or report.transitions.exclude(to_status=ReportStatus.DRAFT).exists() or report.evidence.exists():
         raise ValidationError(_("Only a draft that was never submitted and holds no evidence can be deleted."))
     record_delete(obj=report, user=user, reason=history.reason(gettext_noop("Empty draft deleted")))
