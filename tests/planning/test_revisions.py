@@ -317,7 +317,7 @@ def test_the_admin_refuses_a_focal_points_delete_with_a_message(client, world, w
 
     assert response.status_code == 302
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any("cannot be deleted" in message for message in messages), messages
+    assert any("không thể xoá hoạt động và dòng ngân sách" in message for message in messages), messages
     assert type(row).objects.filter(pk=row.pk).exists()
 
 
