@@ -610,6 +610,21 @@ def approved_plan_refuses(request, obj) -> bool:
     return False
 
 
+class ApprovedPlanNoticeMixin:
+    """A focal point opening a row of an approved delivery plan is told at once that the row itself
+    does not change (its yearly progress and execution are still reported on the same page)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and roles.can_edit(request.user, obj):
+                try:
+                    services.approved_plan_check(obj, user=request.user)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class BudgetLineInline(ParentOwnedInline, admin.TabularInline):
     model = BudgetLine
     form = VersionedServiceForm
@@ -700,7 +715,7 @@ class YearStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(BudgetColumnsMixin, OwnedByAgencyAdmin):
+class ActivityAdmin(ApprovedPlanNoticeMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
     list_display = ["code", "title_display", "lead_agency", "year_status_badge", "year_progress", "budget_total", "funding_gap"]
@@ -932,7 +947,7 @@ class BudgetExecutionInline(ParentOwnedInline, admin.StackedInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(OwnedByAgencyAdmin):
+class BudgetLineAdmin(ApprovedPlanNoticeMixin, OwnedByAgencyAdmin):
     form = BudgetLineForm
     inlines = [BudgetExecutionInline]
     list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status", "committed_display", "disbursed_display"]

@@ -6,6 +6,7 @@ so each rule is written once, in the service, and its message still appears besi
 
 import copy
 import datetime
+from functools import cached_property
 
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
@@ -107,8 +108,35 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._read_version = self.instance.version
         if self.instance.pk is not None:
             self.initial["version"] = self.instance.version
+
+    def _opened_record(self):
+        """The row as it was when this form was opened, from its history, when it changed since."""
+        if not self.is_bound or self.instance.pk is None or not hasattr(self.instance, "history"):
+            return None
+        try:
+            posted = int(self.data.get(self.add_prefix("version")))
+        except (TypeError, ValueError):
+            return None
+        if posted == self._read_version:
+            return None
+        return self.instance.history.filter(version=posted).order_by("-history_date").first()
+
+    @cached_property
+    def changed_data(self):
+        """What the user changed: against the row as they opened it, not as it is now (another
+        person's change to the row is not the user's, so an untouched stale row stays untouched)."""
+        changed = super().changed_data
+        opened = self._opened_record()
+        if opened is None:
+            return changed
+        concrete = {field.name: field for field in self.instance._meta.concrete_fields}
+        return [
+            name for name in changed
+            if name not in concrete or self.fields[name].has_changed(getattr(opened, concrete[name].attname), self[name].data)
+        ]  # fmt: skip
 
     def model_changed(self) -> bool:
         """Did the user change the row itself (not only the reason for the history)?"""
@@ -134,9 +162,11 @@ class VersionedForm(forms.ModelForm):
         if not self.check_unchanged and self.instance.pk is not None and not self.model_changed():
             self.service_check = None
         super()._post_clean()
-        # The service saves against the version the form was opened with (unchanged forms are not saved).
-        if self.instance.pk is not None and self.model_changed() and self.cleaned_data.get("version") is not None:
-            self.instance.version = self.cleaned_data["version"]
+        # The service saves a changed row against the version the form was opened with; a row left
+        # as it was keeps the version it was read with (saved along with its page, it is no conflict).
+        if self.instance.pk is not None:
+            changed = self.model_changed() and self.cleaned_data.get("version") is not None
+            self.instance.version = self.cleaned_data["version"] if changed else self._read_version
 
 
 class VersionedReasonForm(VersionedForm, ReasonModelForm):

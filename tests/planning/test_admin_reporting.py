@@ -254,3 +254,14 @@ def test_nobody_adds_changes_or_deletes_approved_values_or_report_steps_in_the_a
     assert client.get(change_url(row)).status_code == 200  # read, never written
     assert (add.status_code, change.status_code, delete.status_code) == (403, 403, 403)
     assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_focal_point_is_told_on_opening_an_approved_plans_activity_that_it_does_not_change(demo_data, client):
+    activity = Activity.objects.get(code="1.1.2")  # MPS, 2024 (published) and 2025
+    client.login(username="focal.mps", password="demo-password")
+
+    page = client.get(change_url(activity))
+
+    notices = [str(message) for message in page.context["messages"]]
+    assert any(str(DeliveryPlan.objects.get(plan=activity.plan, year=2024)) in notice for notice in notices)
+    assert 'name="_save"' in page.content.decode()  # its yearly progress is still reported here
