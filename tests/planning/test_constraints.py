@@ -269,14 +269,14 @@ def test_activity_form_shows_a_planned_end_before_the_start_beside_the_planned_e
     assert "planned_start" not in form.errors
 
 
-def progress_form(progress, **changes):
+def progress_form(row, **changes):
     """The yearly-progress inline of the admin's activity page, for one existing row."""
     request = admin_request()
     activity_admin = admin.site._registry[Activity]
-    [inline] = [inline for inline in activity_admin.get_inline_instances(request, progress.activity) if inline.model is ActivityProgress]
-    form_class = inline.get_formset(request, progress.activity).form
-    data = {**form_data(progress, form_class), **changes}
-    form = form_class(data=data, instance=progress)
+    [inline] = [inline for inline in activity_admin.get_inline_instances(request, row.activity) if inline.model is ActivityProgress]
+    form_class = inline.get_formset(request, row.activity).form
+    data = {**form_data(row, form_class), **changes}
+    form = form_class(data=data, instance=row)
     form.is_valid()
     return form
 
