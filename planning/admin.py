@@ -286,6 +286,8 @@ admin.site.autocomplete_view = lambda request: PortalAutocompleteJsonView.as_vie
 
 # Months typed as months; decimals shown without trailing zeros (25, not 25.00), in pages and inlines alike.
 FORMFIELD_OVERRIDES = {MonthField: {"form_class": MonthFormField}, models.DecimalField: {"form_class": QuantityFormField}}
+# Rows of a report typed several to a page: short text boxes.
+REPORTED_ITEM_OVERRIDES = {**FORMFIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
@@ -649,6 +651,7 @@ class ActivityProgressInline(ParentOwnedInline, admin.StackedInline):
 
     model = ActivityProgress
     form = ReportedItemForm
+    formfield_overrides = REPORTED_ITEM_OVERRIDES
     can_delete = False
     fields = [
         "delivery_plan",
@@ -935,6 +938,7 @@ class BudgetExecutionInline(ParentOwnedInline, admin.StackedInline):
 
     model = BudgetExecution
     form = ReportedItemForm
+    formfield_overrides = REPORTED_ITEM_OVERRIDES
     can_delete = False
     max_num = 1
     extra = 1
