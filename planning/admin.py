@@ -16,10 +16,11 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import F, Q
-from django.shortcuts import redirect
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,16 +31,26 @@ from napwps.bilingual import render
 from . import roles, selectors, services
 from .forms import (
     ActivityForm,
+    BudgetLineForm,
     BudgetLineFormSet,
     DisaggregatedValueForm,
     DisaggregatedValueFormSet,
     ReasonModelForm,
     ReasonUserChangeForm,
+    ReportedItemForm,
     ServiceCheckedForm,
+    VersionedForm,
+    VersionedReasonForm,
+    VersionedServiceForm,
     province_label,
 )
 from .models import (
+    STATUS_COLOURS,
     Activity,
+    ActivityProgress,
+    ActivityStatus,
+    ApprovedValue,
+    BudgetExecution,
     BudgetLine,
     DeliveryPlan,
     DisaggregatedValue,
@@ -54,12 +65,17 @@ from .models import (
     Organisation,
     Output,
     Plan,
+    ProgressReport,
     Province,
     ProvinceSuccession,
+    ReportingPeriod,
+    ReportTransition,
+    ReviewComment,
     SubTask,
     TaskGroup,
 )
 from .models.fields import MonthFormField, QuantityFormField
+from .services import reporting
 
 admin.site.site_header = _("NAP on Women, Peace and Security 2024–2030")
 admin.site.site_title = _("NAP WPS portal")
@@ -111,7 +127,8 @@ class HistoryReasonMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         if issubclass(form, ServiceCheckedForm):
             form.service_check = self.form_check(request)
-        return form
+        conflict = getattr(request, "_edit_conflict", None)
+        return with_conflict(form, conflict) if conflict is not None else form
 
     def form_check(self, request):
         return service_check_for(request)
@@ -120,7 +137,8 @@ class HistoryReasonMixin:
         """Saved in save_related, with its relations and inline rows, by the service."""
 
     def save_related(self, request, form, formsets, change):
-        services.record_save(obj=form.instance, user=request.user, reason=change_reason(form), m2m=form_relations(form))
+        if not (isinstance(form, VersionedForm) and form.instance.pk is not None and not form.model_changed()):
+            services.record_save(obj=form.instance, user=request.user, reason=change_reason(form), m2m=form_relations(form))
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -130,7 +148,7 @@ class HistoryReasonMixin:
         for obj in formset.deleted_objects:
             services.record_delete(obj=obj, user=request.user, reason=reason)
         for obj in instances:
-            services.record_save(obj=obj, user=request.user, reason=reason)
+            reported_item_save(obj, user=request.user, reason=reason)
 
     def delete_model(self, request, obj):
         services.record_delete(obj=obj, user=request.user)
@@ -140,13 +158,57 @@ class HistoryReasonMixin:
             services.record_delete(obj=obj, user=request.user)
 
     def delete_view(self, request, object_id, extra_context=None):
-        """A deletion the service refuses (e.g. from an approved plan) comes back as a message on the row's page."""
+        """A deletion the service refuses (an approved plan's row) is a message, never an error page."""
         try:
-            return super().delete_view(request, object_id, extra_context)
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            opts = self.model._meta
-            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
+            return HttpResponseRedirect(request.path)
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        """Someone saved a row of this page between the check of the forms and their save (the
+        service's save refused it: services.EditConflict): nothing of the page is kept, and the page
+        comes back with the user's input and what the other person changed."""
+        try:
+            with transaction.atomic():
+                return super()._changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:
+            if getattr(request, "_edit_conflict", None) is not None:
+                raise
+            request._edit_conflict = conflict
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+
+
+def with_conflict(form_class, conflict):
+    """The form class again, showing a conflict met at save time above the fields (unless the form
+    already explains why it cannot be saved)."""
+
+    class RefusedForm(form_class):
+        def clean(self):
+            cleaned_data = super().clean()
+            if not self.non_field_errors():
+                self.add_error(None, conflict)
+            return cleaned_data
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
+def reported_item_save(obj, *, user, reason: str):
+    """An inline row through the service that owns it: a reported item joins its agency's report."""
+    if isinstance(obj, ActivityProgress):
+        return reporting.activity_progress_save(progress=obj, user=user, reason=reason)
+    if isinstance(obj, BudgetExecution):
+        return reporting.budget_execution_save(execution=obj, user=user, reason=reason)
+    return services.record_save(obj=obj, user=user, reason=reason)
+
+
+def reported_item_check(item, *, user, **relations) -> None:
+    """What reporting's savers check first: who may write it, and that its report is not submitted."""
+    if not roles.can_edit(user, item):
+        raise PermissionDenied(f"{user} may not write {item}.")
+    reporting.item_check_open(item, user=user)
 
 
 # Pickers: what a focal point may choose, in forms and in autocomplete answers alike.
@@ -224,6 +286,8 @@ admin.site.autocomplete_view = lambda request: PortalAutocompleteJsonView.as_vie
 
 # Months typed as months; decimals shown without trailing zeros (25, not 25.00), in pages and inlines alike.
 FORMFIELD_OVERRIDES = {MonthField: {"form_class": MonthFormField}, models.DecimalField: {"form_class": QuantityFormField}}
+# Rows of a report typed several to a page: short text boxes.
+REPORTED_ITEM_OVERRIDES = {**FORMFIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
@@ -536,44 +600,164 @@ class OutputAdmin(BudgetColumnsMixin, PlanModelAdmin):
     ordering = ["plan", "code"]
 
 
+def approved_plan_refuses(request, obj) -> bool:
+    """A focal point's row of an approved (or published) delivery plan: the service refuses to
+    change or delete it (services.approved_plan_check), so the admin offers no delete button."""
+    if obj is None or obj.pk is None:
+        return False
+    try:
+        services.approved_plan_check(obj, user=request.user, deleting=True)
+    except ValidationError:
+        return True
+    return False
+
+
+class ApprovedPlanNoticeMixin:
+    """A focal point opening a row of an approved delivery plan is told at once that the row itself
+    does not change (its yearly progress and execution are still reported on the same page)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and roles.can_edit(request.user, obj):
+                try:
+                    services.approved_plan_check(obj, user=request.user)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class BudgetLineInline(ParentOwnedInline, admin.TabularInline):
     model = BudgetLine
+    form = VersionedServiceForm
     formset = BudgetLineFormSet  # checks the lines against the years ticked on the same page
     checked_by_formset = True
     extra = 0
+    show_change_link = True  # its execution is reported on its own page
     autocomplete_fields = ["funder"]
-    fields = ["delivery_plan", "source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount", "exchange_rate", "status"]
+    fields = [
+        "delivery_plan", "source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount", "exchange_rate", "status",
+        "version",
+    ]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        # obj is the activity: its lines belong to its approved year(s) when it has one.
+        return super().has_delete_permission(request, obj) and not approved_plan_refuses(request, obj)
 
 
-class ColourStatusMixin:
-    @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, obj):
-        return format_html('<span class="status-badge status-{}">{}</span>', obj.status_colour, obj.get_status_display())
+class ActivityProgressInline(ParentOwnedInline, admin.StackedInline):
+    """The activity's progress in each year of its delivery plans, saved through
+    reporting.activity_progress_save (it joins the agency's report for that year)."""
+
+    model = ActivityProgress
+    form = ReportedItemForm
+    formfield_overrides = REPORTED_ITEM_OVERRIDES
+    can_delete = False
+    fields = [
+        "delivery_plan",
+        ("status", "progress"),
+        ("actual_start", "actual_end"),
+        ("status_justification_vi", "status_justification_en"),
+        ("narrative_vi", "narrative_en"),
+        "version",
+    ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.service_check = staticmethod(partial(reported_item_check, user=request.user))
+        if obj is not None and "delivery_plan" in formset.form.base_fields:
+            formset.form.base_fields["delivery_plan"].queryset = obj.delivery_plans.all()
+        return formset
+
+    @staticmethod
+    def missing_years(obj):
+        if obj is None or obj.pk is None:
+            return []
+        return list(obj.delivery_plans.exclude(activity_progress__activity=obj).order_by("year"))
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(self.missing_years(obj))
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return obj.delivery_plans.count() if obj is not None and obj.pk else 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("delivery_plan")
+
+
+def status_badge_html(status):
+    if not status:
+        return "—"
+    return format_html('<span class="status-badge status-{}">{}</span>', STATUS_COLOURS[status], ActivityStatus(status).label)
+
+
+def list_year(request) -> int | None:
+    """The year whose progress an activity list shows: the one chosen in YearFilter, else the latest."""
+    year = selected_year(request)
+    if year is None:
+        year = DeliveryPlan.objects.order_by("-year").values_list("year", flat=True).first()
+    return year
+
+
+class YearStatusFilter(admin.SimpleListFilter):
+    """Activities by their status in the year the list shows (see list_year)."""
+
+    title = _("status in the year")
+    parameter_name = "year_status"
+
+    def lookups(self, request, model_admin):
+        return ActivityStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in ActivityStatus.values:
+            return queryset
+        if value == ActivityStatus.NOT_STARTED:
+            return queryset.filter(Q(year_status=value) | Q(year_status__isnull=True))
+        return queryset.filter(year_status=value)
 
 
 @admin.register(Activity)
-class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
+class ActivityAdmin(ApprovedPlanNoticeMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
     form = ActivityForm
     agency_field = "lead_agency"
-    list_display = ["code", "title_display", "lead_agency", "budget_total", "funding_gap"]
+    list_display = ["code", "title_display", "lead_agency", "year_status_badge", "year_progress", "budget_total", "funding_gap"]
     list_filter = [
         ("output__objective", admin.RelatedOnlyFieldListFilter),
         "task_group",
         ("lead_agency", admin.RelatedOnlyFieldListFilter),
         YearFilter,
+        YearStatusFilter,
         "is_sample",
     ]
     year_filter = staticmethod(lambda year: Q(delivery_plans__year=year))
     search_fields = ["code", "title_vi", "title_en", "lead_agency__acronym", "lead_agency__name_vi"]
     autocomplete_fields = ["output", "lead_agency", "partner_agencies", "supporting_partners", "provinces", "subtask"]
     ordering = ["plan", "code"]
-    inlines = [BudgetLineInline]
+    inlines = [ActivityProgressInline, BudgetLineInline]
     fieldsets = [
-        (None, {"fields": ["output", "code", "order", "task_group", "subtask", "delivery_plans", "is_sample"]}),
+        (None, {"fields": ["output", "code", "order", "task_group", "subtask", "delivery_plans", "is_sample", "version"]}),
         (_("Description"), {"fields": ["title_vi", "title_en", "description_vi", "description_en", "means"]}),
         (_("Who and where"), {"fields": ["lead_agency", "partner_agencies", "supporting_partners", "provinces"]}),
         (_("Timeline (months)"), {"fields": [("planned_start", "planned_end")]}),
     ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ActivityProgressInline):
+            kwargs["initial"] = [{"delivery_plan": delivery_plan.pk} for delivery_plan in inline.missing_years(obj)]
+        return kwargs
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not approved_plan_refuses(request, obj)
+
+    @admin.display(description=_("status"), ordering="year_status")
+    def year_status_badge(self, obj):
+        return status_badge_html(obj.year_status)
+
+    @admin.display(description=_("progress (%)"), ordering="year_progress")
+    def year_progress(self, obj):
+        return "—" if obj.year_progress is None else formatting.percent(obj.year_progress)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("means", "delivery_plans"):
@@ -581,25 +765,63 @@ class ActivityAdmin(ColourStatusMixin, BudgetColumnsMixin, OwnedByAgencyAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead_agency")
+        """With the status and progress of the year the list shows, in the same query."""
+        queryset = super().get_queryset(request).select_related("lead_agency")
+        yearly = ActivityProgress.objects.filter(activity=OuterRef("pk"), delivery_plan__year=list_year(request))
+        return queryset.annotate(year_status=Subquery(yearly.values("status")[:1]), year_progress=Subquery(yearly.values("progress")[:1]))
+
+    def changelist_view(self, request, extra_context=None):
+        year = list_year(request)
+        title = _("Activities — status and progress in %(year)s") % {"year": year} if year else None
+        return super().changelist_view(request, {"title": title, **(extra_context or {})} if title else extra_context)
 
     def save_related(self, request, form, formsets, change):
         """The activity, its relations and its budget lines in one call: the lines are checked
-        against the years the activity has after this change."""
+        against the years the activity has after this change. An activity left as it was, with its
+        lines, is not saved (its yearly progress alone may have changed)."""
         reason = change_reason(form)
         [lines] = [formset for formset in formsets if formset.model is BudgetLine] or [None]
         changed = lines.save(commit=False) if lines is not None else []
         deleted = lines.deleted_objects if lines is not None else []
-        services.activity_save(
-            activity=form.instance, user=request.user, reason=reason, budget_lines=changed, deleted_budget_lines=deleted, **form_relations(form)
-        )
+        if form.instance.pk is None or form.model_changed() or changed or deleted:
+            services.activity_save(
+                activity=form.instance, user=request.user, reason=reason, budget_lines=changed, deleted_budget_lines=deleted, **form_relations(form)
+            )
         for formset in formsets:
             if formset is not lines:
                 self.save_formset(request, form, formset, change=change)
 
 
-class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
+def indicator_periods(indicator):
+    """The periods an indicator's targets and actuals may be set for: every period of its plan (years,
+    half-years and quarters by its frequency, the mid-term and final reviews), opened when missing,
+    so that a 2030 or a mid-term target is stored before that year's delivery plan exists."""
+    plan = indicator.plan if indicator is not None and indicator.plan_id else None
+    if plan is None:
+        return ReportingPeriod.objects.select_related("plan")
+    reporting.reporting_calendar_ensure(plan=plan)
+    reporting.periods_of_indicator(indicator=indicator, years=range(plan.start_year, plan.end_year + 1))
+    return ReportingPeriod.objects.filter(plan=plan).select_related("plan")
+
+
+class ComputedActualMixin:
+    """An indicator counted from events (events.IndicatorRule): its actual is the agency's confirmation
+    of the count, which the page shows read-only as “counted from events”."""
+
+    @staticmethod
+    def indicator_of(obj):
+        return obj if isinstance(obj, Indicator) else getattr(obj, "indicator", None)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if services.is_computed(self.indicator_of(obj)):
+            fields += [*services.ACTUAL_FIELDS, "proposed_value"]
+        return fields
+
+
+class IndicatorPeriodInline(ComputedActualMixin, ParentOwnedInline, admin.StackedInline):
     model = IndicatorPeriod
+    form = VersionedServiceForm
     extra = 0
     show_change_link = True
     fields = [
@@ -609,13 +831,18 @@ class IndicatorPeriodInline(ParentOwnedInline, admin.StackedInline):
         ("actual_value", "actual_numerator", "actual_denominator"),
         ("actual_text_vi", "actual_text_en"),
         ("actual_source_vi", "actual_source_en"),
+        "version",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # An indicator computed from events (events.IndicatorRule) takes its actuals from attendance.
-        if services.is_computed(obj):
-            return [*super().get_readonly_fields(request, obj), *services.ACTUAL_FIELDS]
-        return super().get_readonly_fields(request, obj)
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return [*fields[:-1], "proposed_value", fields[-1]] if services.is_computed(obj) else fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk and "period" in formset.form.base_fields:
+            formset.form.base_fields["period"].queryset = indicator_periods(obj)
+        return formset
 
 
 @admin.register(Indicator)
@@ -664,7 +891,8 @@ class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
 
 
 @admin.register(IndicatorPeriod)
-class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
+class IndicatorPeriodAdmin(ComputedActualMixin, OwnedByAgencyAdmin):
+    form = VersionedReasonForm
     list_display = ["indicator", "period", "target_display", "actual_display"]
     list_filter = ["period__year", "period__kind", ("indicator__responsible_agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["indicator", "period"]
@@ -673,11 +901,16 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
     ordering = ["indicator__code", "period__end", "period__start"]
     inlines = [DisaggregatedValueInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Counted from events: the actual is written by the count only (services.indicator_period_check).
-        if obj is not None and services.is_computed(obj.indicator):
-            return [*super().get_readonly_fields(request, obj), *services.ACTUAL_FIELDS]
-        return super().get_readonly_fields(request, obj)
+    def get_fields(self, request, obj=None):
+        fields = [field for field in super().get_fields(request, obj) if field != "proposed_value"]
+        return [*fields, "proposed_value"] if obj is not None and services.is_computed(obj.indicator) else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period":
+            match = getattr(request, "resolver_match", None)
+            obj = self.get_object(request, match.kwargs["object_id"]) if match and match.kwargs.get("object_id") else None
+            kwargs["queryset"] = indicator_periods(obj.indicator if obj is not None else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def form_check(self, request):
         # The breakdown typed on the same page is checked with the new totals by its formset.
@@ -699,9 +932,29 @@ class IndicatorPeriodAdmin(OwnedByAgencyAdmin):
         return formatting.number(obj.actual_value)
 
 
+class BudgetExecutionInline(ParentOwnedInline, admin.StackedInline):
+    """What the line committed, disbursed and spent, saved through reporting.budget_execution_save
+    (it joins the agency's report for the line's year)."""
+
+    model = BudgetExecution
+    form = ReportedItemForm
+    formfield_overrides = REPORTED_ITEM_OVERRIDES
+    can_delete = False
+    max_num = 1
+    extra = 1
+    fields = [("committed_vnd", "committed_on"), ("disbursed_vnd", "disbursed_on"), ("spent_vnd", "spent_on"), ("note_vi", "note_en"), "version"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.service_check = staticmethod(partial(reported_item_check, user=request.user))
+        return formset
+
+
 @admin.register(BudgetLine)
-class BudgetLineAdmin(OwnedByAgencyAdmin):
-    list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status"]
+class BudgetLineAdmin(ApprovedPlanNoticeMixin, OwnedByAgencyAdmin):
+    form = BudgetLineForm
+    inlines = [BudgetExecutionInline]
+    list_display = ["activity", "year_display", "source", "funder", "amount_display", "currency", "status", "committed_display", "disbursed_display"]
     list_filter = [
         ("activity__output__objective", admin.RelatedOnlyFieldListFilter),
         ("activity__task_group", admin.RelatedOnlyFieldListFilter),
@@ -723,6 +976,127 @@ class BudgetLineAdmin(OwnedByAgencyAdmin):
     @admin.display(description=_("amount"), ordering="amount_vnd")
     def amount_display(self, obj):
         return vnd(obj.amount_vnd)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(committed=F("execution__committed_vnd"), disbursed=F("execution__disbursed_vnd"))
+
+    @admin.display(description=_("committed"), ordering="committed")
+    def committed_display(self, obj):
+        return "—" if obj.committed is None else vnd(obj.committed)
+
+    @admin.display(description=_("disbursed"), ordering="disbursed")
+    def disbursed_display(self, obj):
+        return "—" if obj.disbursed is None else vnd(obj.disbursed)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not approved_plan_refuses(request, obj)
+
+
+# The reporting cycle ----------------------------------------------------------------------------
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PlanModelAdmin):
+    """The reporting calendar: coordinators set each period's dates and deadline; focal points read it."""
+
+    list_display = ["__str__", "plan", "kind", "year", "start", "end", "due_date"]
+    list_filter = ["plan", "kind", "year"]
+    list_select_related = ["plan"]
+    ordering = ["plan", "end", "start", "kind"]
+    fields = ["plan", "kind", "year", "number", "start", "end", "due_date"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["plan", "kind", "year", "number"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return roles.is_coordinator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # reports, targets and actuals hang on it
+
+
+class ReadOnlyMixin:
+    """Shown to those who may view it, changed by nobody here: the reporting services move it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportTransitionInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReportTransition
+    fields = ["from_status", "to_status", "user", "at", "comment"]
+    readonly_fields = fields
+    extra = 0
+
+
+class ReviewCommentInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReviewComment
+    fields = ["item_type", "item_id", "text", "author", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+class ApprovedValueInline(ReadOnlyMixin, admin.TabularInline):
+    model = ApprovedValue
+    fields = ["item_type", "item_id", "data", "approved_at", "approved_by"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Reports are read here; they are written, submitted, reviewed and published in the workspace,
+    through planning.services.reporting. No field of this page can move a report."""
+
+    list_display = ["__str__", "agency", "period", "kind", "revision", "status", "submitted_at", "decided_at", "published_at", "page_link"]
+    list_filter = ["period", ("agency", admin.RelatedOnlyFieldListFilter), "status", "kind"]
+    list_select_related = ["agency", "period", "period__plan"]
+    search_fields = ["agency__name_vi", "agency__acronym"]
+    fields = [
+        "kind", "agency", "period", "revision", "status", "narrative_vi", "narrative_en", "reason_vi", "reason_en",
+        "created_at", "created_by", "submitted_at", "submitted_by", "decided_at", "decided_by", "published_at", "page_link",
+    ]  # fmt: skip
+    readonly_fields = fields
+    inlines = [ReportTransitionInline, ReviewCommentInline, ApprovedValueInline]
+
+    def get_queryset(self, request):
+        return roles.visible_reports(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("report page"))
+    def page_link(self, obj):
+        try:
+            url = reverse("planning:report-detail", args=[obj.pk])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+
+@admin.register(ReportTransition)
+class ReportTransitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["report", "from_status", "to_status", "user", "at"]
+    list_filter = ["to_status"]
+    list_select_related = ["report__agency", "report__period", "user"]
+    readonly_fields = ["report", "from_status", "to_status", "user", "at", "comment"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(report__in=roles.visible_reports(request.user, ProgressReport.objects.all()))
+
+
+@admin.register(ApprovedValue)
+class ApprovedValueAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["item_type", "item_id", "report", "approved_at", "approved_by"]
+    list_filter = ["item_type"]
+    list_select_related = ["item_type", "report__agency", "report__period", "approved_by"]
+    readonly_fields = ["item_type", "item_id", "report", "data", "approved_at", "approved_by"]
 
 
 # Accounts -------------------------------------------------------------------------------------

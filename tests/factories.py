@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from planning import roles
 from planning.models import (
     Activity,
+    ActivityProgress,
     BudgetLine,
     DeliveryPlan,
     DisaggregatedValue,
@@ -34,6 +35,7 @@ from planning.models import (
     TaskGroup,
     ValueKind,
 )
+from planning.services import reporting
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -159,8 +161,11 @@ class IndicatorPeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = IndicatorPeriod
 
+    class Params:
+        year = 2025
+
     indicator = factory.SubFactory(IndicatorFactory)
-    delivery_plan = factory.LazyAttribute(lambda o: DeliveryPlanFactory(plan=o.indicator.plan))
+    period = factory.LazyAttribute(lambda o: reporting.annual_period(plan=o.indicator.plan, year=o.year))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -213,6 +218,25 @@ class DisaggregatedValueFactory(factory.django.DjangoModelFactory):
     kind = ValueKind.ACTUAL
     disaggregation = factory.SubFactory(DisaggregationFactory)
     category = "female"
+
+
+# Yearly progress (wp-fixup) ---------------------------------------------------------------------
+
+
+class ActivityProgressFactory(factory.django.DjangoModelFactory):
+    """An activity's progress in one year of its delivery plans (the year is added to the activity)."""
+
+    class Meta:
+        model = ActivityProgress
+        skip_postgeneration_save = True
+
+    activity = factory.SubFactory(ActivityFactory)
+    delivery_plan = factory.LazyAttribute(lambda o: DeliveryPlanFactory(plan=o.activity.plan))
+
+    @factory.post_generation
+    def year_of_the_activity(self, create, extracted, **kwargs):
+        if create:
+            self.activity.delivery_plans.add(self.delivery_plan)
 
 
 # Events -----------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ The admin's forms ask the service that will save a row whether it would accept i
 so each rule is written once, in the service, and its message still appears beside its field.
 """
 
+import copy
 import datetime
+from functools import cached_property
 
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
@@ -73,11 +75,126 @@ class ReasonModelForm(ChangeReasonMixin, ServiceCheckedForm):
     pass
 
 
+VERSION_MISSING = _("This form came back without the version of the record it was opened with: reload the page and make your change again.")
+
+
+class VersionFormField(forms.IntegerField):
+    """The version (django-concurrency) of the row a form was opened with, as a plain hidden number.
+
+    Not signed: a forged number only makes the save refused or lets the user overwrite what they
+    could overwrite by reloading. It never counts as a change of the form."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class VersionedForm(forms.ModelForm):
+    """A form of a row with a version: a change saved from an outdated form is refused with what the
+    other person changed (services.edit_conflict), and the user's input stays in the form.
+
+    The form compares versions as it validates; the service's save compares them again
+    (services._save), so a save between the two is refused too. A form the user did not change is
+    not checked (an untouched inline row of a page another person edited meanwhile)."""
+
+    version = VersionFormField()
+    check_unchanged = True  # False: a row left as it was is not saved, so the service is not asked
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._read_version = self.instance.version
+        if self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
+
+    def _opened_record(self):
+        """The row as it was when this form was opened, from its history, when it changed since."""
+        if not self.is_bound or self.instance.pk is None or not hasattr(self.instance, "history"):
+            return None
+        try:
+            posted = int(self.data.get(self.add_prefix("version")))
+        except (TypeError, ValueError):
+            return None
+        if posted == self._read_version:
+            return None
+        return self.instance.history.filter(version=posted).order_by("-history_date").first()
+
+    @cached_property
+    def changed_data(self):
+        """What the user changed: against the row as they opened it, not as it is now (another
+        person's change to the row is not the user's, so an untouched stale row stays untouched)."""
+        changed = super().changed_data
+        opened = self._opened_record()
+        if opened is None:
+            return changed
+        concrete = {field.name: field for field in self.instance._meta.concrete_fields}
+        return [
+            name for name in changed
+            if name not in concrete or self.fields[name].has_changed(getattr(opened, concrete[name].attname), self[name].data)
+        ]  # fmt: skip
+
+    def model_changed(self) -> bool:
+        """Did the user change the row itself (not only the reason for the history)?"""
+        return any(name not in ("change_reason", "version") for name in self.changed_data)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        version_error = self._errors.pop("version", None) if self._errors else None
+        if self.instance.pk is None or not self.model_changed():
+            return cleaned_data
+        posted = cleaned_data.get("version")
+        if version_error or posted is None:
+            self.add_error(None, VERSION_MISSING)
+            return cleaned_data
+        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if stored is not None and stored != posted:
+            opened = copy.copy(self.instance)
+            opened.version = posted
+            self.add_error(None, services.edit_conflict(opened))
+        return cleaned_data
+
+    def _post_clean(self):
+        if not self.check_unchanged and self.instance.pk is not None and not self.model_changed():
+            self.service_check = None
+        super()._post_clean()
+        # The service saves a changed row against the version the form was opened with; a row left
+        # as it was keeps the version it was read with (saved along with its page, it is no conflict).
+        if self.instance.pk is not None:
+            changed = self.model_changed() and self.cleaned_data.get("version") is not None
+            self.instance.version = self.cleaned_data["version"] if changed else self._read_version
+
+
+class VersionedReasonForm(VersionedForm, ReasonModelForm):
+    pass
+
+
+class VersionedServiceForm(VersionedForm, ServiceCheckedForm):
+    pass
+
+
+class BudgetLineForm(VersionedReasonForm):
+    check_unchanged = False  # left as it was, it is not saved (only its execution changed)
+
+
+class ReportedItemForm(VersionedServiceForm):
+    """A row of an agency's report (yearly progress, budget execution): only rows the user changed are
+    checked and saved, so an untouched row never stops the page while its report is submitted."""
+
+    check_unchanged = False
+
+
 class ReasonUserChangeForm(ChangeReasonMixin, UserChangeForm):
     """Django's user form asking why, for the history of the agency membership changed with it."""
 
 
-class ActivityForm(ReasonModelForm):
+class ActivityForm(VersionedReasonForm):
+    check_unchanged = False  # left as it was, it is not saved (only its yearly progress or budget lines changed)
+
     class Meta:
         model = Activity
         fields = "__all__"  # noqa: DJ007 - each form (the admin's fieldsets) narrows it
@@ -129,6 +246,9 @@ def form_rows(formset) -> list:
     ]
 
 
+NOT_THE_ACTIVITYS_YEAR = _("Choose one of the activity's years: tick this year among its delivery plans first.")
+
+
 class BudgetLineFormSet(BaseInlineFormSet):
     """An activity's budget lines, checked against the years ticked on the same page (one rule:
     services.budget_line_check, given the years the activity will have)."""
@@ -148,6 +268,11 @@ class BudgetLineFormSet(BaseInlineFormSet):
         super().clean()
         years = self.ticked_years()
         for form in form_rows(self):
+            if form.instance.pk is not None and not form.has_changed():
+                # Untouched, it is not saved: only its year is checked against the years ticked now.
+                if services.activity_budget_years_check(delivery_plans=years, budget_lines=[form.instance]):
+                    form.add_error("delivery_plan", NOT_THE_ACTIVITYS_YEAR)
+                continue
             try:
                 services.budget_line_check(form.instance, user=self.user, activity_years=years)
             except ValidationError as error:

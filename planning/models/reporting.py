@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from napwps.bilingual import TranslatedText
 
 from .budgets import BudgetLine
-from .fields import MonthField
+from .fields import MonthField, month_end
 from .plan import STATUS_COLOURS, Activity, ActivityStatus, DeliveryPlan, Plan
 from .reference import Organisation
 
@@ -208,6 +208,12 @@ class ActivityProgress(models.Model):
             errors["progress"] = _("A completed activity is at 100 percent: set the progress to 100, or choose another status while work remains.")
         if self.status in (ActivityStatus.AT_RISK, ActivityStatus.OFF_TRACK) and not self.status_justification_vi.strip():
             errors["status_justification_vi"] = _("Say why the activity is at risk or off track.")
+        if self.activity_id and self.actual_start and not errors.get("actual_end"):
+            # The activity's provinces existed while it actually ran (as over its planned months).
+            end = month_end(self.actual_end) if self.actual_end else datetime.date.max
+            invalid = [province for province in self.activity.provinces.all() if not province.is_valid_between(self.actual_start, end)]
+            if invalid:
+                errors["actual_start"] = _("Not a province during the activity's dates: %(names)s.") % {"names": ", ".join(str(p) for p in invalid)}
         if self.delivery_plan_id and self.activity_id:
             plan = self.delivery_plan.plan
             for field in ("actual_start", "actual_end"):

@@ -265,7 +265,19 @@ def activity_check(activity: Activity, *, user, **relations) -> None:
     approved_plan_check(activity, user=user)
     current = {name: list(relations[name]) if name in relations else (list(getattr(activity, name).all()) if activity.pk else []) for name in CHECKED_RELATIONS}
     dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end")}
-    validate_activity_relations(lead_agency=related(activity, "lead_agency"), **dates, **current)
+    validate_activity_relations(lead_agency=related(activity, "lead_agency"), **dates, **actual_span(activity), **current)
+
+
+def actual_span(activity: Activity) -> dict:
+    """The months the activity actually ran, over its yearly progress: from the first actual start to
+    the last actual end (open while a year has started without ending)."""
+    if activity.pk is None:
+        return {}
+    rows = list(activity.yearly_progress.exclude(actual_start=None).values_list("actual_start", "actual_end"))
+    if not rows:
+        return {}
+    ends = [end for _start, end in rows]
+    return {"actual_start": min(start for start, _end in rows), "actual_end": None if None in ends else max(ends)}
 
 
 def related(obj, name):

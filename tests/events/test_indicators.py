@@ -6,7 +6,8 @@ import pytest
 
 from events import services
 from events.models import EventType, IndicatorRule, Sector, Sex
-from planning.models import DeliveryPlan, IndicatorPeriod
+from planning.models import DeliveryPlan, IndicatorPeriod, PeriodKind, ProgressReport, ReportStatus, ValueKind
+from planning.services import reporting
 from tests.factories import ActivityFactory, AttendanceFactory, EventFactory, IndicatorFactory, ParticipationFactory, PersonFactory, coordinator
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,31 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def actual(rule, year=2025):
-    """The computed actual and its breakdown; (None, {}) while nothing was ever counted that year."""
-    period = IndicatorPeriod.objects.filter(indicator=rule.indicator, delivery_plan__year=year).first()
+    """The count from events proposed for the year and its proposed breakdown; (None, {}) while nothing
+    was ever counted that year. The actual itself is set only when the agency confirms the count."""
+    period = IndicatorPeriod.objects.filter(indicator=rule.indicator, period__year=year, period__kind=PeriodKind.ANNUAL).first()
     if period is None:
         return None, {}
-    by = {(value.disaggregation.code, value.category): value.value for value in period.disaggregated_values.all()}
-    return period.actual_value, by
+    by = {(value.disaggregation.code, value.category): value.value for value in period.disaggregated_values.filter(kind=ValueKind.PROPOSED)}
+    return period.proposed_value, by
+
+
+def test_the_count_is_only_proposed_until_the_agency_confirms_it_as_the_actual(rule, committed):
+    event = EventFactory(type=EventType.WORKSHOP)
+    hoa = ParticipationFactory(event=event, person=PersonFactory(sex=Sex.FEMALE), sector=Sector.MEDIA)
+    committed(services.attendance_set, participation=hoa, day=event.start_date, present=True, user=coordinator())
+    period = IndicatorPeriod.objects.get(indicator=rule.indicator)
+
+    assert (period.proposed_value, period.actual_value) == (1, None)
+    assert not period.disaggregated_values.filter(kind=ValueKind.ACTUAL).exists()
+
+    reporting.proposed_actual_confirm(period=period, user=None)
+
+    period.refresh_from_db()
+    assert period.actual_value == 1
+    actual_breakdown = {(value.disaggregation.code, value.category): value.value for value in period.disaggregated_values.filter(kind=ValueKind.ACTUAL)}
+    assert actual_breakdown == {("sex", "female"): 1, ("sector", "media"): 1}
+    assert ProgressReport.objects.filter(agency=rule.indicator.responsible_agency, period=period.period, status=ReportStatus.DRAFT).exists()
 
 
 def test_computed_indicator_changes_when_attendance_changes(rule, committed):
@@ -139,6 +159,7 @@ def test_admin_shows_a_computed_actual_read_only(rule, client, committed):
     page = client.get(reverse("admin:planning_indicator_change", args=[rule.indicator.pk])).content.decode()
     assert 'name="periods-0-target_value"' in page
     assert 'name="periods-0-actual_value"' not in page
+    assert 'name="periods-0-proposed_value"' not in page
 
 
 def test_only_a_number_indicator_can_be_counted_from_events(reference_data, client):

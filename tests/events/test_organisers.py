@@ -98,7 +98,7 @@ def test_a_withdrawn_registration_leaves_lists_sheets_certificates_and_counts(ev
     certificates = pdf_text(client.post(reverse("events:certificates", args=[event.pk])).content)
     assert "Lê Văn Ở" in certificates and "Phạm Thị Đi" not in certificates
     assert list(services.rule_participations(rule, 2025)) == [stays]
-    assert IndicatorPeriod.objects.get(indicator=indicator).actual_value == 1
+    assert IndicatorPeriod.objects.get(indicator=indicator).proposed_value == 1  # the count, for the agency to confirm
     # ... and a withdrawn person cannot be checked in
     with pytest.raises(ValidationError):
         services.attendance_set(participation=leaves, day=event.days[1], present=True, user=organiser)
@@ -398,7 +398,7 @@ def test_a_check_in_tap_costs_a_small_bounded_number_of_queries(
     # The tap and the recomputation after its commit, which here moves the figure (30 -> 31) and writes it.
     with django_assert_max_num_queries(32), django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"participation": newcomer.pk, "present": "1"}).status_code == 302
-    assert IndicatorPeriod.objects.get(indicator=indicator).actual_value == 31
+    assert IndicatorPeriod.objects.get(indicator=indicator).proposed_value == 31
 
 
 def test_taps_that_do_not_move_the_figure_add_no_history(counted_event, organiser, client, django_capture_on_commit_callbacks):
@@ -414,7 +414,7 @@ def test_taps_that_do_not_move_the_figure_add_no_history(counted_event, organise
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, {"participation": participation.pk, "present": "1" if participation == second else "0"})
     assert period.history.count() == history
-    assert IndicatorPeriod.objects.get(indicator=indicator).actual_value == 30
+    assert IndicatorPeriod.objects.get(indicator=indicator).proposed_value == 30
 
 
 def test_every_computed_breakdown_value_has_its_history_from_the_first(counted_event):

@@ -13,6 +13,7 @@ from events.models import IndicatorRule
 from planning import services
 from planning.models import (
     Activity,
+    ActivityProgress,
     ActivityStatus,
     BudgetLine,
     DeliveryPlan,
@@ -22,9 +23,15 @@ from planning.models import (
     IndicatorPeriod,
     Measure,
     Organisation,
+    ProgressReport,
     Province,
+    ReportStatus,
+    ReviewStatus,
 )
+from planning.services import reporting
 from tests.factories import (
+    ActivityFactory,
+    ActivityProgressFactory,
     BudgetLineFactory,
     DeliveryPlanFactory,
     IndicatorFactory,
@@ -33,7 +40,7 @@ from tests.factories import (
     ProvinceFactory,
     coordinator,
 )
-from tests.planning.test_admin import activity_of, add_activities, change_post_data, change_url
+from tests.planning.test_admin import activity_of, add_activities, change_post_data, change_url, with_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +93,7 @@ def test_activity_page_unticks_a_year_when_its_lines_are_deleted_on_the_same_pag
 
 
 def test_admin_deletion_goes_through_the_service_and_keeps_who(demo_data, client):
-    line = BudgetLine.objects.filter(activity__lead_agency__code="mps").first()
+    line = BudgetLine.objects.filter(activity__lead_agency__code="mps", delivery_plan__status=ReviewStatus.SUBMITTED).first()
     client.login(username="focal.mps", password="demo-password")
 
     response = client.post(reverse("admin:planning_budgetline_delete", args=[line.pk]), {"post": "yes"})
@@ -96,8 +103,47 @@ def test_admin_deletion_goes_through_the_service_and_keeps_who(demo_data, client
     assert record.history_user.username == "focal.mps"
 
 
-def test_inline_budget_line_saved_from_the_activity_page_records_who_and_why(demo_data, client):
+def test_focal_point_is_offered_no_delete_on_an_approved_plans_rows_and_a_forced_one_is_refused(demo_data, client):
+    line = BudgetLine.objects.filter(activity__lead_agency__code="mps", delivery_plan__status=ReviewStatus.PUBLISHED).first()
+    client.login(username="focal.mps", password="demo-password")
+
+    page = client.get(change_url(line)).content.decode()
+    activity_page = client.get(change_url(line.activity)).content.decode()
+    response = client.post(reverse("admin:planning_budgetline_delete", args=[line.pk]), {"post": "yes"})
+
+    assert reverse("admin:planning_budgetline_delete", args=[line.pk]) not in page
+    assert reverse("admin:planning_activity_delete", args=[line.activity.pk]) not in activity_page
+    assert 'name="budget_lines-0-DELETE"' not in activity_page
+    assert response.status_code == 403
+    assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_focal_point_changing_an_approved_plans_activity_gets_a_message_not_an_error_page(demo_data, client):
+    activity = activity_of("mps")  # 2024 (published) and 2025
+    client.login(username="focal.mps", password="demo-password")
+    data = change_post_data(client, activity, title_vi="Đổi tên", change_reason="x")
+
+    response = client.post(change_url(activity), data)
+
+    assert response.status_code == 200
+    assert str(DeliveryPlan.objects.get(plan=activity.plan, year=2024)) in " ".join(response.context["adminform"].form.non_field_errors())
+    activity.refresh_from_db()
+    assert activity.title_vi != "Đổi tên"
+
+
+def test_coordinator_changes_an_approved_plans_activity(demo_data, client):
     activity = activity_of("mps")
+    client.login(username="coordinator", password="demo-password")
+
+    response = client.post(change_url(activity), change_post_data(client, activity, title_vi="Đổi tên", change_reason="Sửa theo quyết định"))
+
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title_vi == "Đổi tên"
+
+
+def test_inline_budget_line_saved_from_the_activity_page_records_who_and_why(demo_data, client):
+    activity = Activity.objects.get(code="1.2.2")  # MPS, 2025 only: a plan not approved yet
     year = activity.delivery_plans.order_by("year").first()
     client.login(username="focal.mps", password="demo-password")
     data = change_post_data(client, activity, change_reason="New line")
@@ -120,27 +166,61 @@ def test_inline_budget_line_saved_from_the_activity_page_records_who_and_why(dem
 # A completed activity is at 100 % ----------------------------------------------------------------
 
 
+def progress_form_errors(response, year):
+    [inline] = [inline for inline in response.context["inline_admin_formsets"] if inline.formset.model is ActivityProgress]
+    [form] = [form for form in inline.formset.forms if form.instance.delivery_plan_id and form.instance.delivery_plan.year == year]
+    return form.errors
+
+
 def test_completed_activity_below_100_percent_gets_a_message_beside_progress(demo_data, client):
     activity = activity_of("mps")
     client.login(username="focal.mps", password="demo-password")
-    data = change_post_data(client, activity, status=ActivityStatus.COMPLETED, progress=60, change_reason="Done")
+    data = with_progress(change_post_data(client, activity, change_reason="Done"), 2025, status=ActivityStatus.COMPLETED, progress=60)
 
     response = client.post(change_url(activity), data)
 
     assert response.status_code == 200
-    assert list(response.context["adminform"].form.errors) == ["progress"]
-    activity.refresh_from_db()
-    assert activity.status != ActivityStatus.COMPLETED
+    assert list(progress_form_errors(response, 2025)) == ["progress"]
+    assert activity.yearly_progress.get(delivery_plan__year=2025).status != ActivityStatus.COMPLETED
 
 
 def test_completed_activity_at_100_percent_is_saved(demo_data, client):
     activity = activity_of("mps")
     client.login(username="focal.mps", password="demo-password")
-    data = change_post_data(client, activity, status=ActivityStatus.COMPLETED, progress=100, change_reason="Done")
+    data = with_progress(change_post_data(client, activity, change_reason="Done"), 2025, status=ActivityStatus.COMPLETED, progress=100)
 
     assert client.post(change_url(activity), data).status_code == 302
-    activity.refresh_from_db()
-    assert (activity.status, activity.progress) == (ActivityStatus.COMPLETED, 100)
+    progress = activity.yearly_progress.get(delivery_plan__year=2025)
+    assert (progress.status, progress.progress) == (ActivityStatus.COMPLETED, 100)
+
+
+def test_yearly_progress_is_refused_beside_the_row_while_the_agencys_report_is_submitted(demo_data, client):
+    activity = activity_of("mps")
+    report = ProgressReport.objects.get(agency__code="mps", period__year=2025, status=ReportStatus.DRAFT)
+    reporting.report_submit(report=report, user=None)
+    client.login(username="focal.mps", password="demo-password")
+    data = with_progress(change_post_data(client, activity, change_reason="Late"), 2025, progress=95)
+
+    response = client.post(change_url(activity), data)
+
+    assert response.status_code == 200
+    assert str(report.agency) in " ".join(progress_form_errors(response, 2025)["__all__"])  # its report is locked
+    assert activity.yearly_progress.get(delivery_plan__year=2025).progress != 95
+
+
+def test_the_activity_page_offers_an_empty_row_for_a_year_not_reported_yet(client):
+    activity = ActivityFactory()
+    activity.delivery_plans.set([DeliveryPlanFactory(plan=activity.plan, year=2025), DeliveryPlanFactory(plan=activity.plan, year=2026)])
+    ActivityProgressFactory(activity=activity, delivery_plan=DeliveryPlan.objects.get(plan=activity.plan, year=2025), progress=40)
+    client.force_login(coordinator())
+    data = change_post_data(client, activity, change_reason="2026 started")
+    data = with_progress(data, 2026, status=ActivityStatus.ON_TRACK, progress=10, actual_start="2026-02")
+
+    response = client.post(change_url(activity), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert sorted(activity.yearly_progress.values_list("delivery_plan__year", "progress")) == [(2025, 40), (2026, 10)]
+    assert ProgressReport.objects.filter(agency=activity.lead_agency, period__year=2026, status=ReportStatus.DRAFT).exists()
 
 
 # Pickers ------------------------------------------------------------------------------------------
@@ -205,20 +285,16 @@ def test_coordinator_autocomplete_offers_every_agencys_activities(demo_data, cli
 def test_focal_point_cannot_set_an_indicator_period_of_another_agency_by_post(demo_data, client):
     other = Indicator.objects.exclude(responsible_agency__code="mps").first()
     client.login(username="focal.mps", password="demo-password")
-    year = (
-        DeliveryPlan.objects.get(plan=other.plan, year=2026)
-        if DeliveryPlan.objects.filter(plan=other.plan, year=2026).exists()
-        else DeliveryPlanFactory(plan=other.plan, year=2026)
-    )
+    year = reporting.annual_period(plan=other.plan, year=2026)
 
     response = client.post(
         reverse("admin:planning_indicatorperiod_add"),
-        {"indicator": other.pk, "delivery_plan": year.pk, "target_value": "5", "actual_status": "draft",
+        {"indicator": other.pk, "period": year.pk, "target_value": "5",
          "disaggregated_values-TOTAL_FORMS": "0", "disaggregated_values-INITIAL_FORMS": "0"},
     )  # fmt: skip
 
     assert response.status_code == 200
-    assert not IndicatorPeriod.objects.filter(indicator=other, delivery_plan=year).exists()
+    assert not IndicatorPeriod.objects.filter(indicator=other, period=year).exists()
 
 
 # Provinces ----------------------------------------------------------------------------------------
@@ -249,28 +325,39 @@ def test_province_pickers_put_current_provinces_first_and_name_former_ones(refer
 def computed_period(db):
     indicator = IndicatorFactory(measure=Measure.NUMBER)
     IndicatorRule.objects.create(indicator=indicator)
-    period = IndicatorPeriodFactory(indicator=indicator, actual_value=Decimal(12))
+    period = IndicatorPeriodFactory(indicator=indicator, actual_value=Decimal(12), proposed_value=Decimal(12))
     return period
 
 
 def test_service_refuses_a_manual_actual_for_an_indicator_counted_from_events(computed_period):
     with pytest.raises(ValidationError) as error:
-        services.indicator_period_set(indicator=computed_period.indicator, delivery_plan=computed_period.delivery_plan, actual_value=99)
+        services.indicator_period_set(indicator=computed_period.indicator, period=computed_period.period, actual_value=99)
 
     assert "actual_value" in error.value.message_dict
     computed_period.refresh_from_db()
     assert computed_period.actual_value == 12
 
 
-def test_the_count_from_events_still_writes_the_actual(computed_period):
-    services.indicator_period_set(indicator=computed_period.indicator, delivery_plan=computed_period.delivery_plan, actual_value=13, computed=True)
+def test_the_count_from_events_writes_the_proposed_figure_and_the_agency_confirms_it_as_the_actual(computed_period):
+    services.indicator_period_set(indicator=computed_period.indicator, period=computed_period.period, proposed_value=13, computed=True)
 
+    computed_period.refresh_from_db()
+    assert (computed_period.proposed_value, computed_period.actual_value) == (13, 12)
+    reporting.proposed_actual_confirm(period=computed_period, user=None)
     computed_period.refresh_from_db()
     assert computed_period.actual_value == 13
 
 
+def test_the_count_from_events_cannot_write_the_actual(computed_period):
+    with pytest.raises(ValidationError):
+        services.indicator_period_set(indicator=computed_period.indicator, period=computed_period.period, actual_value=13, computed=True)
+
+    computed_period.refresh_from_db()
+    assert computed_period.actual_value == 12
+
+
 def test_service_still_takes_a_target_for_an_indicator_counted_from_events(computed_period):
-    services.indicator_period_set(indicator=computed_period.indicator, delivery_plan=computed_period.delivery_plan, target_value=20)
+    services.indicator_period_set(indicator=computed_period.indicator, period=computed_period.period, target_value=20)
 
     computed_period.refresh_from_db()
     assert (computed_period.target_value, computed_period.actual_value) == (20, 12)
@@ -295,6 +382,7 @@ def test_stand_alone_yearly_values_admin_shows_a_computed_actual_read_only(compu
     response = client.post(url, data)
 
     assert "actual_value" not in form.fields
+    assert "proposed_value" in page.context["adminform"].readonly_fields
     assert [inline.formset.model for inline in page.context["inline_admin_formsets"]] == [DisaggregatedValue]
     assert not page.context["inline_admin_formsets"][0].has_add_permission
     assert response.status_code == 302
@@ -309,6 +397,7 @@ def test_indicator_page_shows_a_computed_actual_read_only(computed_period, clien
 
     [periods] = page.context["inline_admin_formsets"]
     assert "actual_value" not in periods.formset.forms[0].fields
+    assert "proposed_value" in periods.readonly_fields
 
 
 # Breakdowns add up --------------------------------------------------------------------------------
@@ -356,7 +445,7 @@ def test_changing_the_total_is_checked_against_the_stored_breakdown(period, sex)
     services.indicator_period_save(period=period, user=None, reason="x", disaggregated_values=breakdown(period, sex, female=25, male=15))
 
     with pytest.raises(ValidationError):
-        services.indicator_period_set(indicator=period.indicator, delivery_plan=period.delivery_plan, actual_value=41)
+        services.indicator_period_set(indicator=period.indicator, period=period.period, actual_value=41)
 
     period.refresh_from_db()
     assert period.actual_value == 40

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from planning.models import (
     Activity,
+    ActivityProgress,
     BudgetLine,
     DeliveryPlan,
     DisaggregatedValue,
@@ -30,8 +31,10 @@ from planning.models import (
     SubTask,
     TaskGroup,
 )
+from planning.services import reporting
 from tests.factories import (
     ActivityFactory,
+    ActivityProgressFactory,
     BudgetLineFactory,
     DeliveryPlanFactory,
     DisaggregatedValueFactory,
@@ -251,10 +254,10 @@ def test_activity_planned_start_and_end_may_be_the_same_month_in_the_database():
     assert not refused_by_database(Activity, activity.pk, planned_end=datetime.date(2025, 6, 1))
 
 
-def test_activity_actual_end_cannot_be_before_its_actual_start_in_the_database():
-    activity = ActivityFactory(actual_start=datetime.date(2025, 6, 1), actual_end=datetime.date(2025, 8, 1))
+def test_yearly_progress_actual_end_cannot_be_before_its_actual_start_in_the_database():
+    progress = ActivityProgressFactory(actual_start=datetime.date(2025, 6, 1), actual_end=datetime.date(2025, 8, 1))
 
-    assert_refused_by_database(Activity, activity.pk, actual_end=datetime.date(2025, 3, 1))
+    assert_refused_by_database(ActivityProgress, progress.pk, actual_end=datetime.date(2025, 3, 1))
 
 
 def test_activity_form_shows_a_planned_end_before_the_start_beside_the_planned_end():
@@ -266,10 +269,22 @@ def test_activity_form_shows_a_planned_end_before_the_start_beside_the_planned_e
     assert "planned_start" not in form.errors
 
 
-def test_activity_form_shows_an_actual_end_before_the_actual_start_beside_the_actual_end():
-    activity = ActivityFactory(actual_start=datetime.date(2025, 6, 1), actual_end=datetime.date(2025, 8, 1))
+def progress_form(row, **changes):
+    """The yearly-progress inline of the admin's activity page, for one existing row."""
+    request = admin_request()
+    activity_admin = admin.site._registry[Activity]
+    [inline] = [inline for inline in activity_admin.get_inline_instances(request, row.activity) if inline.model is ActivityProgress]
+    form_class = inline.get_formset(request, row.activity).form
+    data = {**form_data(row, form_class), **changes}
+    form = form_class(data=data, instance=row)
+    form.is_valid()
+    return form
 
-    form = admin_form(Activity, instance=activity, actual_end="2025-03")
+
+def test_yearly_progress_form_shows_an_actual_end_before_the_actual_start_beside_the_actual_end():
+    progress = ActivityProgressFactory(actual_start=datetime.date(2025, 6, 1), actual_end=datetime.date(2025, 8, 1))
+
+    form = progress_form(progress, actual_end="2025-03")
 
     assert form.errors["actual_end"] == ["The end cannot be before the start."]
     assert "actual_start" not in form.errors
@@ -322,19 +337,21 @@ def test_delivery_plan_form_accepts_the_plans_first_and_last_years():
         assert admin_form(DeliveryPlan, plan=plan.pk, year=str(year), status="draft").errors == {}
 
 
-@pytest.mark.parametrize(
-    ("field", "month"),
-    [("planned_start", "2023-12"), ("planned_end", "2031-01"), ("actual_start", "2023-12"), ("actual_end", "2031-01")],
-)
+@pytest.mark.parametrize(("field", "month"), [("planned_start", "2023-12"), ("planned_end", "2031-01")])
 def test_activity_form_shows_a_month_outside_the_plan_beside_the_field(field, month):
-    activity = ActivityFactory(
-        planned_start=datetime.date(2024, 1, 1),
-        planned_end=datetime.date(2030, 12, 1),
-        actual_start=datetime.date(2024, 1, 1),
-        actual_end=datetime.date(2030, 12, 1),
-    )
+    activity = ActivityFactory(planned_start=datetime.date(2024, 1, 1), planned_end=datetime.date(2030, 12, 1))
 
     form = admin_form(Activity, instance=activity, **{field: month})
+
+    assert form.errors[field] == ["The date must be inside the plan period, 2024–2030."]
+
+
+@pytest.mark.parametrize(("field", "month"), [("actual_start", "2023-12"), ("actual_end", "2031-01")])
+def test_yearly_progress_form_shows_a_month_outside_the_plan_beside_the_field(field, month):
+    activity = ActivityFactory(planned_start=datetime.date(2024, 1, 1), planned_end=datetime.date(2030, 12, 1))
+    progress = ActivityProgressFactory(activity=activity, status="on_track", actual_start=datetime.date(2024, 1, 1), actual_end=datetime.date(2030, 12, 1))
+
+    form = progress_form(progress, **{field: month})
 
     assert form.errors[field] == ["The date must be inside the plan period, 2024–2030."]
 
@@ -353,19 +370,19 @@ def test_activity_form_accepts_the_plans_first_and_last_months():
     assert form.errors == {}
 
 
-def test_indicator_period_form_shows_a_delivery_plan_of_another_plan_beside_the_delivery_plan():
+def test_indicator_period_form_shows_a_period_of_another_plan_beside_the_period():
     indicator = IndicatorFactory()
     other_plan = PlanFactory(code="other-plan")
 
-    form = admin_form(IndicatorPeriod, indicator=indicator.pk, delivery_plan=DeliveryPlanFactory(plan=other_plan, year=2025).pk, actual_status="draft")
+    form = admin_form(IndicatorPeriod, indicator=indicator.pk, period=reporting.annual_period(plan=other_plan, year=2025).pk)
 
-    assert form.errors["delivery_plan"] == ["Choose a delivery plan of the indicator's own plan."]
+    assert form.errors["period"] == ["Choose a period of the indicator's own plan."]
 
 
-def test_indicator_period_form_accepts_a_delivery_plan_of_the_indicators_plan():
+def test_indicator_period_form_accepts_a_period_of_the_indicators_plan():
     indicator = IndicatorFactory()
 
-    form = admin_form(IndicatorPeriod, indicator=indicator.pk, delivery_plan=DeliveryPlanFactory(plan=indicator.plan, year=2025).pk, actual_status="draft")
+    form = admin_form(IndicatorPeriod, indicator=indicator.pk, period=reporting.annual_period(plan=indicator.plan, year=2025).pk)
 
     assert form.errors == {}
 
@@ -397,22 +414,25 @@ def test_database_accepts_a_submitted_delivery_plan_without_approval_document():
 
 @pytest.mark.parametrize("progress", [101, -1])
 def test_activity_progress_is_a_percentage_in_the_database(progress):
-    activity = ActivityFactory(progress=50)
+    row = ActivityProgressFactory(progress=50)
 
-    assert_refused_by_database(Activity, activity.pk, progress=progress)
+    assert_refused_by_database(ActivityProgress, row.pk, progress=progress)
 
 
-def test_activity_form_shows_progress_above_100_beside_progress():
-    form = admin_form(Activity, instance=ActivityFactory(), progress="101")
+def test_yearly_progress_form_shows_progress_above_100_beside_progress():
+    form = progress_form(ActivityProgressFactory(), progress="101")
 
     assert form.errors["progress"] == ["Progress is a percentage between 0 and 100."]
 
 
-def test_activity_form_accepts_progress_of_100():
-    activity = ActivityFactory()
-    activity.delivery_plans.set([DeliveryPlanFactory(plan=activity.plan, year=2025)])
+def test_yearly_progress_form_accepts_progress_of_100():
+    assert progress_form(ActivityProgressFactory(), progress="100").errors == {}
 
-    assert admin_form(Activity, instance=activity, progress="100").errors == {}
+
+def test_yearly_progress_form_shows_a_completed_year_below_100_percent_beside_progress():
+    form = progress_form(ActivityProgressFactory(), status="completed", progress="80")
+
+    assert form.errors["progress"][0].startswith("A completed activity is at 100 percent")
 
 
 def test_indicator_form_shows_a_baseline_percentage_above_100_beside_the_baseline_value():
@@ -782,17 +802,30 @@ def test_activity_form_accepts_a_province_valid_on_its_dates(provinces):
 
 def test_activity_form_shows_a_province_that_had_ended_before_the_actual_dates_beside_provinces(provinces):
     activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+    ActivityProgressFactory(activity=activity, status="on_track", actual_start=datetime.date(2025, 8, 1), actual_end=datetime.date(2025, 10, 1))
 
-    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-08", actual_end="2025-10")
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk])
 
     assert list(form.errors) == ["provinces"]
     assert "Ha Giang" in form.errors["provinces"][0]
 
 
+def test_yearly_progress_form_shows_actual_dates_after_a_province_of_the_activity_ended_beside_the_start(provinces):
+    activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+    activity.provinces.set([provinces["ha_giang"]])
+    progress = ActivityProgressFactory(activity=activity, delivery_plan=activity.delivery_plans.get())
+
+    form = progress_form(progress, status="on_track", actual_start="2025-08", actual_end="2025-10")
+
+    assert list(form.errors) == ["actual_start"]
+    assert "Ha Giang" in form.errors["actual_start"][0]
+
+
 def test_activity_form_accepts_a_province_valid_on_both_planned_and_actual_dates(provinces):
     activity = activity_in(datetime.date(2025, 3, 1), datetime.date(2025, 6, 1))
+    ActivityProgressFactory(activity=activity, status="on_track", actual_start=datetime.date(2025, 4, 1), actual_end=datetime.date(2025, 6, 1))
 
-    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk], actual_start="2025-04", actual_end="2025-06")
+    form = admin_form(Activity, instance=activity, provinces=[provinces["ha_giang"].pk])
 
     assert form.errors == {}
 
@@ -813,13 +846,9 @@ def admin_add_activity_post(activity, **changes) -> dict:
         "lead_agency": activity.lead_agency.pk,
         "planned_start": "2025-08",
         "planned_end": "2025-12",
-        "actual_start": "",
-        "actual_end": "",
-        "status": "not_started",
-        "progress": "0",
-        "status_justification_vi": "",
-        "status_justification_en": "",
         "change_reason": "",
+        "yearly_progress-TOTAL_FORMS": "0",
+        "yearly_progress-INITIAL_FORMS": "0",
         "budget_lines-TOTAL_FORMS": "0",
         "budget_lines-INITIAL_FORMS": "0",
         **changes,
@@ -963,7 +992,6 @@ def admin_add_indicator_post(output, agency, **period) -> dict:
         "change_reason": "",
         "periods-TOTAL_FORMS": "1",
         "periods-INITIAL_FORMS": "0",
-        "periods-0-actual_status": "draft",
         **{f"periods-0-{name}": value for name, value in period.items()},
     }
 
@@ -975,12 +1003,10 @@ def inline_errors(response, model) -> dict:
 
 def test_admin_add_indicator_page_shows_a_yearly_percentage_above_100_beside_the_value(client):
     output = OutputFactory()
-    year = DeliveryPlanFactory(plan=output.plan, year=2025)
+    year = reporting.annual_period(plan=output.plan, year=2025)
     client.force_login(coordinator())
 
-    response = client.post(
-        reverse("admin:planning_indicator_add"), admin_add_indicator_post(output, OrganisationFactory(), delivery_plan=year.pk, target_value="150")
-    )
+    response = client.post(reverse("admin:planning_indicator_add"), admin_add_indicator_post(output, OrganisationFactory(), period=year.pk, target_value="150"))
 
     assert not IndicatorPeriod.objects.filter(target_value=150).exists()
     assert response.status_code == 200
@@ -989,43 +1015,42 @@ def test_admin_add_indicator_page_shows_a_yearly_percentage_above_100_beside_the
 
 def test_admin_add_indicator_page_shows_a_yearly_numerator_above_the_denominator_beside_the_numerator(client):
     output = OutputFactory()
-    year = DeliveryPlanFactory(plan=output.plan, year=2025)
+    year = reporting.annual_period(plan=output.plan, year=2025)
     client.force_login(coordinator())
 
     response = client.post(
         reverse("admin:planning_indicator_add"),
-        admin_add_indicator_post(output, OrganisationFactory(), delivery_plan=year.pk, actual_numerator="50", actual_denominator="40"),
+        admin_add_indicator_post(output, OrganisationFactory(), period=year.pk, actual_numerator="50", actual_denominator="40"),
     )
 
     assert response.status_code == 200
     assert inline_errors(response, IndicatorPeriod)["actual_numerator"] == [NUMERATOR_ABOVE_DENOMINATOR]
 
 
-def test_admin_add_indicator_page_shows_a_delivery_plan_of_another_plan_beside_the_delivery_plan(client):
+def test_admin_add_indicator_page_shows_a_period_of_another_plan_beside_the_period(client):
     output = OutputFactory()
-    other_year = DeliveryPlanFactory(plan=PlanFactory(code="other-plan"), year=2025)
+    other_year = reporting.annual_period(plan=PlanFactory(code="other-plan"), year=2025)
     client.force_login(coordinator())
 
     response = client.post(
-        reverse("admin:planning_indicator_add"), admin_add_indicator_post(output, OrganisationFactory(), delivery_plan=other_year.pk, target_value="50")
+        reverse("admin:planning_indicator_add"), admin_add_indicator_post(output, OrganisationFactory(), period=other_year.pk, target_value="50")
     )
 
-    assert not IndicatorPeriod.objects.filter(delivery_plan=other_year).exists()
+    assert not IndicatorPeriod.objects.filter(period=other_year).exists()
     assert response.status_code == 200
-    assert inline_errors(response, IndicatorPeriod)["delivery_plan"] == ["Choose a delivery plan of the indicator's own plan."]
+    assert inline_errors(response, IndicatorPeriod)["period"] == ["Choose a period of the indicator's own plan."]
 
 
 def test_admin_add_yearly_value_page_shows_a_disaggregated_percentage_above_100_beside_the_value(client):
     indicator = IndicatorFactory(measure=Measure.PERCENTAGE)
-    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
     client.force_login(coordinator())
 
     response = client.post(
         reverse("admin:planning_indicatorperiod_add"),
         {
             "indicator": indicator.pk,
-            "delivery_plan": year.pk,
-            "actual_status": "draft",
+            "period": year.pk,
             "change_reason": "",
             "disaggregated_values-TOTAL_FORMS": "1",
             "disaggregated_values-INITIAL_FORMS": "0",

@@ -247,10 +247,10 @@ def build_plan(plan_code: str, activities_per_output: int):
         objective = ObjectiveFactory(plan=plan, code=str(o))
         indicator = IndicatorFactory(level=ResultLevel.OBJECTIVE, objective=objective, output=None, code=f"{o}.I", measure=Measure.PERCENTAGE)
         for year in years:
-            IndicatorPeriodFactory(indicator=indicator, delivery_plan=year, target_numerator=Decimal(1), target_denominator=Decimal(2))
+            IndicatorPeriodFactory(indicator=indicator, year=year.year, target_numerator=Decimal(1), target_denominator=Decimal(2))
         for u in range(1, 3):
             output = OutputFactory(objective=objective, code=f"{o}.{u}")
-            IndicatorPeriodFactory(indicator=IndicatorFactory(output=output, code=f"{o}.{u}.I"), delivery_plan=years[1], target_value=Decimal(3))
+            IndicatorPeriodFactory(indicator=IndicatorFactory(output=output, code=f"{o}.{u}.I"), year=years[1].year, target_value=Decimal(3))
             for a in range(1, activities_per_output + 1):
                 activity = ActivityFactory(output=output, code=f"{o}.{u}.{a}")
                 activity.delivery_plans.set(years)
@@ -258,7 +258,7 @@ def build_plan(plan_code: str, activities_per_output: int):
                 activity.supporting_partners.set(partners[:1])
                 activity.provinces.set(provinces)
                 activity_indicator = IndicatorFactory(level=ResultLevel.ACTIVITY, activity=activity, output=None, code=f"{o}.{u}.{a}.I")
-                IndicatorPeriodFactory(indicator=activity_indicator, delivery_plan=years[0], actual_value=Decimal(1))
+                IndicatorPeriodFactory(indicator=activity_indicator, year=years[0].year, actual_value=Decimal(1))
                 for year in years:
                     BudgetLineFactory(activity=activity, delivery_plan=year, amount_vnd=Decimal(10 * M), status=COMMITTED)
     return plan
@@ -270,10 +270,10 @@ def walk(objectives, *, budget=Decimal(20 * M)) -> int:
     for objective in objectives:
         str(objective.title)
         for indicator in objective.indicators.all():
-            [str(indicator.responsible_agency), *(period.delivery_plan.year for period in indicator.periods.all())]
+            [str(indicator.responsible_agency), *(period.period.year for period in indicator.periods.all())]
         for output in objective.outputs.all():
             for indicator in output.indicators.all():
-                [str(indicator.responsible_agency), *(period.delivery_plan.year for period in indicator.periods.all())]
+                [str(indicator.responsible_agency), *(period.period.year for period in indicator.periods.all())]
             for activity in output.activities.all():
                 seen += 1
                 str(activity.lead_agency), str(activity.task_group)
@@ -283,7 +283,7 @@ def walk(objectives, *, budget=Decimal(20 * M)) -> int:
                 assert activity.budget_estimated == budget
                 assert activity.budget_gap == Decimal(0)
                 for indicator in activity.indicators.all():
-                    [str(indicator.responsible_agency), *(period.delivery_plan.year for period in indicator.periods.all())]
+                    [str(indicator.responsible_agency), *(period.period.year for period in indicator.periods.all())]
     return seen
 
 

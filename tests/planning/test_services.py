@@ -8,7 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from napwps.history import render_reason
 from planning import services
-from planning.models import Activity, BudgetLine, FundingSource, IndicatorPeriod, Measure
+from planning.models import (
+    Activity,
+    ActivityProgress,
+    BudgetLine,
+    DeliveryPlan,
+    FundingSource,
+    IndicatorPeriod,
+    Measure,
+    PeriodKind,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+)
+from planning.services import reporting
 from tests.factories import (
     ActivityFactory,
     BudgetLineFactory,
@@ -132,14 +145,36 @@ def test_activity_update_records_the_user_and_the_reason_in_the_history():
     activity = ActivityFactory()
     user = coordinator()
 
-    services.activity_update(activity=activity, user=user, reason="Mid-year review", progress=40)
+    services.activity_update(activity=activity, user=user, reason="Mid-year review", title_vi="Tập huấn mới")
 
     activity.refresh_from_db()
-    assert activity.progress == 40
+    assert activity.title_vi == "Tập huấn mới"
     record = activity.history.first()
     assert record.history_change_reason == "Mid-year review"
     assert record.history_user == user
-    assert record.progress == 40
+    assert record.title_vi == "Tập huấn mới"
+
+
+def progress_of(activity, year=2025, **fields):
+    """The activity's progress record for a year of its delivery plans (unsaved), with `fields`."""
+    delivery_plan = DeliveryPlanFactory(plan=activity.plan, year=year)
+    activity.delivery_plans.add(delivery_plan)
+    progress = reporting.activity_progress_for(activity=activity, delivery_plan=delivery_plan)
+    for field, value in fields.items():
+        setattr(progress, field, value)
+    return progress
+
+
+def test_yearly_progress_records_the_user_and_the_reason_in_the_history():
+    activity = ActivityFactory()
+    user = coordinator()
+
+    reporting.activity_progress_save(progress=progress_of(activity, progress=40), user=user, reason="Mid-year review")
+
+    progress = ActivityProgress.objects.get(activity=activity)
+    assert progress.progress == 40
+    record = progress.history.first()
+    assert (record.history_change_reason, record.history_user, record.progress) == ("Mid-year review", user, 40)
 
 
 def test_activity_update_records_the_reason_when_only_relations_change():
@@ -156,46 +191,59 @@ def test_activity_update_records_the_reason_when_only_relations_change():
 
 
 def test_activity_update_needs_a_reason():
-    activity = ActivityFactory(progress=10)
+    activity = ActivityFactory(title_vi="Cũ")
 
     with pytest.raises(ValueError):
-        services.activity_update(activity=activity, user=coordinator(), reason="  ", progress=40)
+        services.activity_update(activity=activity, user=coordinator(), reason="  ", title_vi="Mới")
 
     activity.refresh_from_db()
-    assert activity.progress == 10
+    assert activity.title_vi == "Cũ"
 
 
-def test_activity_update_validates_and_leaves_the_row_unchanged():
-    activity = ActivityFactory(progress=10)
+def test_yearly_progress_validates_and_leaves_the_row_unchanged():
+    activity = ActivityFactory()
+    reporting.activity_progress_save(progress=progress_of(activity, progress=10), user=None)
+    progress = ActivityProgress.objects.get(activity=activity)
+    progress.progress = 150
 
     with pytest.raises(ValidationError) as error:
-        services.activity_update(activity=activity, user=coordinator(), reason="Typo", progress=150)
+        reporting.activity_progress_save(progress=progress, user=coordinator(), reason="Typo")
 
     assert "progress" in error.value.message_dict
-    activity.refresh_from_db()
-    assert activity.progress == 10
+    progress.refresh_from_db()
+    assert progress.progress == 10
 
 
-def test_activity_update_refuses_a_province_that_had_ended_before_the_activity_actually_started():
+def test_yearly_progress_refuses_a_province_that_had_ended_before_the_activity_actually_started():
     ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
     activity = services.activity_create(**new_activity(provinces=[ended]))  # planned 03–09/2025
 
     with pytest.raises(ValidationError) as error:
-        services.activity_update(activity=activity, user=None, reason="Started late", actual_start=datetime.date(2025, 7, 1))
+        reporting.activity_progress_save(progress=progress_of(activity, status="on_track", actual_start=datetime.date(2025, 7, 1)), user=None)
 
-    assert list(error.value.message_dict) == ["provinces"]
-    activity.refresh_from_db()
-    assert activity.actual_start is None
+    assert list(error.value.message_dict) == ["actual_start"]
+    assert not ActivityProgress.objects.filter(activity=activity).exists()
 
 
-def test_activity_update_accepts_actual_dates_while_the_province_existed():
+def test_yearly_progress_accepts_actual_dates_while_the_province_existed():
     ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
     activity = services.activity_create(**new_activity(provinces=[ended]))
 
-    services.activity_update(activity=activity, user=None, reason="Started", actual_start=datetime.date(2025, 3, 1))
+    reporting.activity_progress_save(progress=progress_of(activity, status="on_track", actual_start=datetime.date(2025, 3, 1)), user=None)
 
-    activity.refresh_from_db()
-    assert activity.actual_start == datetime.date(2025, 3, 1)
+    assert ActivityProgress.objects.get(activity=activity).actual_start == datetime.date(2025, 3, 1)
+
+
+def test_activity_update_refuses_a_province_that_had_ended_before_the_activity_actually_started():
+    ended = ProvinceFactory(valid_to=datetime.date(2025, 6, 30))
+    activity = services.activity_create(**new_activity())  # planned 03–09/2025
+    reporting.activity_progress_save(progress=progress_of(activity, status="on_track", actual_start=datetime.date(2025, 7, 1)), user=None)
+
+    with pytest.raises(ValidationError) as error:
+        services.activity_update(activity=activity, user=None, reason="Province", provinces=[ended])
+
+    assert list(error.value.message_dict) == ["provinces"]
+    assert not activity.provinces.exists()
 
 
 def test_activity_update_refuses_the_lead_agency_as_a_partner():
@@ -210,27 +258,50 @@ def test_activity_update_refuses_the_lead_agency_as_a_partner():
 
 def test_focal_point_cannot_edit_other_agencys_activity():
     own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
-    activity = ActivityFactory(lead_agency=other, progress=10)
+    activity = ActivityFactory(lead_agency=other, title_vi="Cũ")
     history = activity.history.count()
 
     with pytest.raises(PermissionDenied):
-        services.activity_update(activity=activity, user=focal_point(own), reason="Progress", progress=50)
+        services.activity_update(activity=activity, user=focal_point(own), reason="Progress", title_vi="Mới")
 
     activity.refresh_from_db()
-    assert activity.progress == 10
+    assert activity.title_vi == "Cũ"
     assert activity.history.count() == history
+
+
+def test_focal_point_cannot_report_progress_of_other_agencys_activity():
+    own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
+    activity = ActivityFactory(lead_agency=other)
+
+    with pytest.raises(PermissionDenied):
+        reporting.activity_progress_save(progress=progress_of(activity, progress=50), user=focal_point(own))
+
+    assert not ActivityProgress.objects.exists()
 
 
 def test_focal_point_can_edit_own_agencys_activity():
     own = OrganisationFactory(code="mps")
-    activity = ActivityFactory(lead_agency=own, progress=10)
+    activity = ActivityFactory(lead_agency=own, title_vi="Cũ")
     user = focal_point(own)
 
-    services.activity_update(activity=activity, user=user, reason="Quarterly progress", progress=50)
+    services.activity_update(activity=activity, user=user, reason="Quarterly progress", title_vi="Mới")
 
     activity.refresh_from_db()
-    assert activity.progress == 50
+    assert activity.title_vi == "Mới"
     assert activity.history.first().history_user == user
+
+
+def test_focal_point_reports_own_agencys_progress_in_their_agencys_draft_report():
+    own = OrganisationFactory(code="mps")
+    activity = ActivityFactory(lead_agency=own)
+    user = focal_point(own)
+
+    reporting.activity_progress_save(progress=progress_of(activity, progress=50), user=user, reason="Quarterly progress")
+
+    progress = ActivityProgress.objects.get(activity=activity)
+    assert (progress.progress, progress.history.first().history_user) == (50, user)
+    report = ProgressReport.objects.get(agency=own)
+    assert (report.status, report.period.year, list(report.editors.all())) == (ReportStatus.DRAFT, 2025, [user])
 
 
 def test_focal_point_cannot_hand_own_activity_to_another_agency():
@@ -338,11 +409,11 @@ def test_budget_line_create_refuses_a_year_that_is_not_one_of_the_activitys():
 
 def test_indicator_period_set_computes_the_percentage_from_numerator_and_denominator():
     indicator = IndicatorFactory(measure=Measure.PERCENTAGE)
-    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
 
     period = services.indicator_period_set(
         indicator=indicator,
-        delivery_plan=year,
+        period=year,
         target_numerator=Decimal(70),
         target_denominator=Decimal(100),
         actual_numerator=Decimal(18),
@@ -356,10 +427,10 @@ def test_indicator_period_set_computes_the_percentage_from_numerator_and_denomin
 
 def test_indicator_period_set_updates_the_same_years_row_instead_of_adding_one():
     indicator = IndicatorFactory(measure=Measure.NUMBER)
-    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
-    first = services.indicator_period_set(indicator=indicator, delivery_plan=year, target_value=Decimal(5))
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
+    first = services.indicator_period_set(indicator=indicator, period=year, target_value=Decimal(5))
 
-    second = services.indicator_period_set(indicator=indicator, delivery_plan=year, actual_value=Decimal(3))
+    second = services.indicator_period_set(indicator=indicator, period=year, actual_value=Decimal(3))
 
     assert second.pk == first.pk
     assert IndicatorPeriod.objects.filter(indicator=indicator).count() == 1
@@ -369,47 +440,85 @@ def test_indicator_period_set_updates_the_same_years_row_instead_of_adding_one()
 
 def test_indicator_period_set_adds_a_row_for_another_year():
     indicator = IndicatorFactory(measure=Measure.NUMBER)
-    services.indicator_period_set(indicator=indicator, delivery_plan=DeliveryPlanFactory(plan=indicator.plan, year=2024), target_value=Decimal(5))
+    services.indicator_period_set(indicator=indicator, period=reporting.annual_period(plan=indicator.plan, year=2024), target_value=Decimal(5))
 
-    services.indicator_period_set(indicator=indicator, delivery_plan=DeliveryPlanFactory(plan=indicator.plan, year=2025), target_value=Decimal(8))
+    services.indicator_period_set(indicator=indicator, period=reporting.annual_period(plan=indicator.plan, year=2025), target_value=Decimal(8))
 
-    assert list(indicator.periods.order_by("delivery_plan__year").values_list("delivery_plan__year", "target_value")) == [
+    assert list(indicator.periods.order_by("period__year").values_list("period__year", "target_value")) == [
         (2024, Decimal(5)),
         (2025, Decimal(8)),
     ]
 
 
+def test_indicator_period_set_stores_a_2030_and_a_mid_term_target_before_those_years_have_a_delivery_plan():
+    indicator = IndicatorFactory(measure=Measure.NUMBER)
+    final_year = reporting.annual_period(plan=indicator.plan, year=2030)
+    mid_term = ReportingPeriod.objects.get(plan=indicator.plan, kind=PeriodKind.MID_TERM)
+
+    services.indicator_period_set(indicator=indicator, period=final_year, target_value=Decimal(30))
+    services.indicator_period_set(indicator=indicator, period=mid_term, target_value=Decimal(15))
+
+    assert not DeliveryPlan.objects.filter(plan=indicator.plan, year__in=[2030, mid_term.year]).exists()
+    assert set(indicator.periods.values_list("period__kind", "target_value")) == {(PeriodKind.ANNUAL, Decimal(30)), (PeriodKind.MID_TERM, Decimal(15))}
+
+
 def test_indicator_period_set_refuses_a_numerator_above_the_denominator():
     indicator = IndicatorFactory(measure=Measure.PERCENTAGE)
-    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
 
     with pytest.raises(ValidationError) as error:
-        services.indicator_period_set(indicator=indicator, delivery_plan=year, actual_numerator=Decimal(50), actual_denominator=Decimal(40))
+        services.indicator_period_set(indicator=indicator, period=year, actual_numerator=Decimal(50), actual_denominator=Decimal(40))
 
     assert "actual_numerator" in error.value.message_dict
     assert not IndicatorPeriod.objects.exists()
 
 
-def test_indicator_period_set_refuses_a_delivery_plan_of_another_plan():
+def test_indicator_period_set_refuses_a_period_of_another_plan():
     indicator = IndicatorFactory(measure=Measure.NUMBER)
-    other_year = DeliveryPlanFactory(plan=PlanFactory(code="other-plan"), year=2025)
+    other_year = reporting.annual_period(plan=PlanFactory(code="other-plan"), year=2025)
 
     with pytest.raises(ValidationError) as error:
-        services.indicator_period_set(indicator=indicator, delivery_plan=other_year, target_value=Decimal(5))
+        services.indicator_period_set(indicator=indicator, period=other_year, target_value=Decimal(5))
 
-    assert list(error.value.message_dict) == ["delivery_plan"]
+    assert list(error.value.message_dict) == ["period"]
     assert not IndicatorPeriod.objects.exists()
 
 
 def test_focal_point_cannot_set_values_of_other_agencys_indicator():
     own, other = OrganisationFactory(code="mps"), OrganisationFactory(code="moh")
     indicator = IndicatorFactory(responsible_agency=other)
-    year = DeliveryPlanFactory(plan=indicator.plan, year=2025)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
 
     with pytest.raises(PermissionDenied):
-        services.indicator_period_set(indicator=indicator, delivery_plan=year, user=focal_point(own), actual_value=Decimal(3))
+        services.indicator_period_set(indicator=indicator, period=year, user=focal_point(own), actual_value=Decimal(3))
 
     assert not IndicatorPeriod.objects.exists()
+
+
+def test_a_focal_point_changing_an_actual_opens_their_agencys_draft_report():
+    own = OrganisationFactory(code="mps")
+    indicator = IndicatorFactory(responsible_agency=own)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
+    user = focal_point(own)
+
+    services.indicator_period_set(indicator=indicator, period=year, user=user, actual_value=Decimal(3))
+
+    report = ProgressReport.objects.get(agency=own, period=year)
+    assert (report.status, list(report.editors.all())) == (ReportStatus.DRAFT, [user])
+
+
+def test_an_actual_is_refused_while_the_agencys_report_is_submitted():
+    own = OrganisationFactory(code="mps")
+    indicator = IndicatorFactory(responsible_agency=own)
+    year = reporting.annual_period(plan=indicator.plan, year=2025)
+    user = focal_point(own)
+    services.indicator_period_set(indicator=indicator, period=year, user=user, actual_value=Decimal(3))
+    reporting.report_submit(report=ProgressReport.objects.get(agency=own, period=year), user=user)
+
+    with pytest.raises(ValidationError):
+        services.indicator_period_set(indicator=indicator, period=year, user=user, actual_value=Decimal(4))
+
+    assert IndicatorPeriod.objects.get(indicator=indicator).actual_value == Decimal(3)
 
 
 def test_a_foreign_currency_line_keeps_its_vnd_amount_in_step_with_amount_and_rate():
