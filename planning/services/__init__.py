@@ -46,9 +46,7 @@ def approved_plan_check(obj: models.Model, *, user, deleting: bool = False) -> N
         stored = IndicatorPeriod.objects.filter(pk=obj.pk).values(*TARGET_FIELDS).first() or {}
         if deleting or not any(stored.get(field) != getattr(obj, field) for field in TARGET_FIELDS):
             return  # its actual is reported through the agency's report, not a revision
-        decided = DeliveryPlan.objects.filter(
-            plan_id=obj.period.plan_id, year=obj.period.year, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED]
-        )
+        decided = DeliveryPlan.objects.filter(plan_id=obj.period.plan_id, year=obj.period.year, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
     else:
         return
     plan = decided.first()
