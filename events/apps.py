@@ -18,7 +18,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from . import signals
+        from planning import selectors as planning_selectors
+
+        from . import selectors, signals
+
+        if selectors.activity_deliveries not in planning_selectors.DELIVERY_SOURCES:
+            planning_selectors.DELIVERY_SOURCES.append(selectors.activity_deliveries)
         from .models import Attendance, Event, IndicatorRule, Participation, Person, Session
 
         post_migrate.connect(grant_coordinators, sender=self)

@@ -678,3 +678,12 @@ def public_event_figures(events: QuerySet) -> PublicFigures:
             relevance=enough(feedback.responses, feedback.relevance),
         ),
     )
+
+
+def activity_deliveries(*, activity, year: int) -> list:
+    """The events that delivered an activity in a year, for planning's yearly progress
+    (registered in planning.selectors.DELIVERY_SOURCES by events.apps)."""
+    from planning.selectors import Delivery
+
+    events = Event.objects.filter(activities=activity, start_date__year=year).order_by("start_date", "pk")
+    return [Delivery(title=str(event.title), kind=event.get_type_display(), start=event.start_date, end=event.end_date) for event in events]

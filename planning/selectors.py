@@ -438,3 +438,28 @@ def _breakdown_changes(approved, new, dimensions: dict) -> list[FieldChange]:
         label = f"{disaggregation} · {category_label(disaggregation, key[1])}" if disaggregation is not None else key[1]
         changes.append(FieldChange(label, before.get(key), after.get(key)))
     return changes
+
+
+# What delivered an activity -------------------------------------------------------------------------
+#
+# Apps that deliver activities (events) register a function here at start-up; planning never imports
+# them. Each function takes `activity` and `year` and returns a list of Delivery.
+
+
+@dataclass
+class Delivery:
+    """Something that delivered an activity in a year: a workshop, a training, a launch."""
+
+    title: str
+    kind: str
+    start: object  # datetime.date
+    end: object
+
+
+DELIVERY_SOURCES: list = []
+
+
+def deliveries(activity, *, year: int) -> list[Delivery]:
+    """What delivered `activity` in `year`, from every registered source, in date order."""
+    found = [delivery for source in DELIVERY_SOURCES for delivery in source(activity=activity, year=year)]
+    return sorted(found, key=lambda delivery: (delivery.start, delivery.title))

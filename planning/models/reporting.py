@@ -390,7 +390,7 @@ class ProgressReport(models.Model):
     def __str__(self):
         label = _("Revision of the delivery plan") if self.kind == ReportKind.REVISION else _("Report")
         text = f"{label} · {self.agency} · {self.period}"
-        return text if self.revision == 1 else f"{text} ({_('revision %(number)s') % {'number': self.revision}})"
+        return text if self.revision == 1 else _("%(report)s (revision %(number)s)") % {"report": text, "number": self.revision}
 
     def get_absolute_url(self):
         return reverse("planning:report-detail", args=[self.pk])

@@ -484,7 +484,10 @@ def activity_progress_edit(request, period, pk):
         )  # fmt: skip
         if form is None:
             return _after_save(request, agency_id=activity.lead_agency_id, period=period)
-    context = {"activity": activity, "item": progress, "form": form, **_item_context(progress, agency_id=activity.lead_agency_id, period=period)}
+    context = {
+        "activity": activity, "item": progress, "form": form, "deliveries": selectors.deliveries(activity, year=period.year),
+        **_item_context(progress, agency_id=activity.lead_agency_id, period=period),
+    }  # fmt: skip
     return render(request, "planning/workspace/activity_progress_form.html", context)
 
 

@@ -38,6 +38,7 @@ from tests.factories import (
     ActivityFactory,
     BudgetLineFactory,
     DeliveryPlanFactory,
+    EventFactory,
     IndicatorFactory,
     ObjectiveFactory,
     OrganisationFactory,
@@ -231,6 +232,20 @@ def test_yearly_progress_form_saves_through_the_service_with_history(world):
     report = report_of(world)
     assert report.status == ReportStatus.DRAFT and world.focal in report.editors.all()
     assert response["Location"] == report.get_absolute_url()
+
+
+def test_yearly_progress_page_lists_the_events_that_delivered_the_activity_that_year(world):
+    delivered = EventFactory(title_vi="Tập huấn cho cán bộ nữ 2025", start_date=datetime.date(2025, 3, 10), end_date=datetime.date(2025, 3, 12))
+    earlier = EventFactory(title_vi="Hội thảo năm trước", start_date=datetime.date(2024, 5, 6), end_date=datetime.date(2024, 5, 6))
+    unrelated = EventFactory(title_vi="Hội thảo của hoạt động khác", start_date=datetime.date(2025, 4, 1), end_date=datetime.date(2025, 4, 1))
+    delivered.activities.add(world.activity)
+    earlier.activities.add(world.activity)
+    unrelated.activities.add(world.other_activity)
+
+    page = client_for(world.focal).get(progress_url(world)).content.decode()
+
+    assert "Tập huấn cho cán bộ nữ 2025" in page and "10/03/2025–12/03/2025" in page
+    assert "Hội thảo năm trước" not in page and "Hội thảo của hoạt động khác" not in page
 
 
 def test_yearly_progress_form_shows_the_models_rule_beside_the_field(world):
