@@ -36,8 +36,9 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-# Moved only by the reporting services: the admin shows them and has no add page (tests/planning/test_admin_reporting.py).
-SHOWN_ONLY = {"progressreport", "approvedvalue", "reporttransition"}
+# Moved only by the reporting services: the admin shows them and has no add page (tests/planning/test_admin_reporting.py);
+# evidence is uploaded on the report's page (tests/planning/test_evidence.py).
+SHOWN_ONLY = {"progressreport", "approvedvalue", "reporttransition", "evidence"}
 
 
 def admin_urls():
