@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
 from planning import roles
 from planning.models import Activity, BudgetLine, ChangeAction, PlanChange, ReportStatus, ReviewStatus, SubTask
@@ -360,3 +361,13 @@ def test_the_budget_page_of_an_approved_year_leads_to_a_proposed_line(client, wo
     response = client.get(reverse("planning:activity-budget-line-new", args=[world.approved.pk, activity.pk]))
 
     assert response["Location"] == f"{reverse('planning:revision-propose-new-budget-line', args=[activity.pk])}?year=2025"
+
+
+def test_the_pages_speak_vietnamese(client, world):
+    client.force_login(world.focal_a)
+    with translation.override("vi"):
+        proposal = client.get(new_url(world.approved)).content.decode()
+        draft = client.get(new_url(world.draft)).content.decode()
+
+    assert "Hoạt động mới trong" in draft and "Thêm hoạt động" in draft
+    assert "Đề xuất hoạt động mới này" in proposal and "Không thể đề xuất kinh phí cùng với hoạt động" in proposal
