@@ -10,9 +10,10 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Activity, BudgetLine, IndicatorPeriod, Plan
+from ..models import Activity, BudgetLine, IndicatorPeriod, Organisation, Output, Plan, Province, SubTask, TaskGroup
 from ..models.fields import QuantityFormField
 from ..services.revisions import REVISABLE_FIELDS
+from . import province_label
 
 
 def helper(submit_label, *, form_tag: bool = True) -> FormHelper:
@@ -113,3 +114,68 @@ class OpenNextYearForm(forms.Form):
         if plan is not None and year is not None and not plan.start_year <= year <= plan.end_year:
             self.add_error("year", _("The year must be inside the plan period, %(start)s–%(end)s.") % {"start": plan.start_year, "end": plan.end_year})
         return cleaned
+
+
+# New activities and their budget (wp-newact) ----------------------------------------------------------
+
+
+class NewActivityForm(forms.ModelForm):
+    """A new activity of one year's delivery plan: its output, task group and sub-task among the plan's,
+    provinces current first. The lead agency is a coordinator's choice; a focal point's is their own,
+    set by the view (the field is not on their form, so it cannot be posted)."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: why this activity is added. The revision as a whole gives its reason when it is submitted."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "output", "code", "task_group", "subtask", "title_vi", "title_en", "description_vi", "description_en", "lead_agency",
+            "means", "partner_agencies", "supporting_partners", "provinces", "planned_start", "planned_end",
+        ]  # fmt: skip
+
+    def __init__(self, *args, delivery_plan, choose_agency: bool, proposing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..admin import current_provinces_first  # the admin's own ordering of province pickers
+
+        plan_id = delivery_plan.plan_id
+        self.fields["output"].queryset = Output.objects.filter(plan_id=plan_id).order_by("order", "code")
+        self.fields["task_group"].queryset = TaskGroup.objects.filter(plan_id=plan_id).order_by("order", "code")
+        self.fields["subtask"].queryset = SubTask.objects.filter(task_group__plan_id=plan_id).select_related("task_group")
+        self.fields["provinces"].queryset = current_provinces_first(Province.objects.all())
+        self.fields["provinces"].label_from_instance = province_label
+        for name in ("partner_agencies", "supporting_partners", "lead_agency"):
+            self.fields[name].queryset = Organisation.objects.order_by("level", "name_vi")
+        if not choose_agency:
+            del self.fields["lead_agency"]
+        if not proposing:
+            del self.fields["change_reason"]
+        self.helper = helper(_("Propose this new activity") if proposing else _("Add the activity"))
+
+    def relations(self) -> dict:
+        return {name: list(self.cleaned_data[name]) for name in ("means", "partner_agencies", "supporting_partners", "provinces")}
+
+    def values(self) -> dict:
+        """Everything typed, for the services: the activity's own fields and its relations."""
+        names = [name for name in self._meta.fields if name in self.fields and name in self.cleaned_data]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class NewBudgetLineForm(forms.ModelForm):
+    """A budget line of a new activity for the year: in VND, or in a foreign currency with its
+    original amount and exchange rate (the VND amount is then converted, as in the admin)."""
+
+    class Meta:
+        model = BudgetLine
+        fields = list(REVISABLE_FIELDS[BudgetLine])
+        formfield_callback = quantity_fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.order_by("level", "name_vi")
+        self.helper = helper(_("Add the budget line"))

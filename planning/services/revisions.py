@@ -36,6 +36,8 @@ from ..models import (
     Frequency,
     Indicator,
     IndicatorPeriod,
+    Organisation,
+    Output,
     Plan,
     PlanChange,
     ProgressReport,
@@ -43,9 +45,11 @@ from ..models import (
     ReportKind,
     ReportStatus,
     ReviewStatus,
+    TaskGroup,
 )
 from . import (
     activity_check,
+    activity_create,
     activity_save,
     budget_line_check,
     budget_line_create,
@@ -55,6 +59,7 @@ from . import (
     indicator_period_check,
     indicator_period_save,
     indicator_period_set,
+    related,
     reporting,
 )
 
@@ -70,8 +75,14 @@ REVISABLE_FIELDS: dict[type, tuple[str, ...]] = {
     IndicatorPeriod: ("target_value", "target_numerator", "target_denominator", "target_text_vi", "target_text_en"),
 }  # fmt: skip
 # What places a new row: given by the page, never typed.
-PLACING_FIELDS: dict[type, tuple[str, ...]] = {BudgetLine: ("activity", "delivery_plan"), IndicatorPeriod: ("indicator", "period")}
-CREATABLE = (BudgetLine, IndicatorPeriod)
+PLACING_FIELDS: dict[type, tuple[str, ...]] = {
+    BudgetLine: ("activity", "delivery_plan"),
+    IndicatorPeriod: ("indicator", "period"),
+    Activity: ("delivery_plans",),
+}
+# What a new row is given beyond its revisable fields (typed, but never revised afterwards).
+NEW_ROW_FIELDS: dict[type, tuple[str, ...]] = {Activity: ("output", "code", "task_group", "lead_agency")}
+CREATABLE = (BudgetLine, IndicatorPeriod, Activity)
 
 
 # Values as JSON ------------------------------------------------------------------------------------
@@ -208,7 +219,7 @@ def plan_change_propose(
     _check_open_revision(revision)
     if model not in REVISABLE_FIELDS or (obj is None and model not in CREATABLE) or (obj is not None and not isinstance(obj, model)):
         raise ValidationError(_("This kind of row cannot be revised."))
-    allowed = REVISABLE_FIELDS[model] + (PLACING_FIELDS.get(model, ()) if obj is None else ())
+    allowed = REVISABLE_FIELDS[model] + ((NEW_ROW_FIELDS.get(model, ()) + PLACING_FIELDS.get(model, ())) if obj is None else ())
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationError(_("These fields cannot be revised: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
@@ -236,7 +247,9 @@ def plan_change_propose(
     agency_id = roles.agency_of(candidate)
     if user is None or not roles.can_write_report(user, agency_id) or agency_id != revision.agency_id:
         raise PermissionDenied(f"{user} may not propose a change to {candidate} in {revision}.")
-    if not _belongs(candidate, delivery_plan):
+    if isinstance(candidate, Activity) and obj is None:
+        _check_new_activity(candidate, relations, delivery_plan, revision)
+    elif not _belongs(candidate, delivery_plan):
         raise ValidationError(_("This row is not part of %(plan)s.") % {"plan": delivery_plan})
 
     # The rules, as if it were saved: the model's own, then the service's (user None: rules only).
@@ -355,6 +368,8 @@ def revision_approve(*, revision: ProgressReport, user, reason: str) -> Progress
 def _apply(change: PlanChange, *, user, reason: str) -> models.Model:
     model = change.target_type.model_class()
     scalars, relations = _decode(model, change.data)
+    if change.action == ChangeAction.CREATE and model is Activity:
+        return _apply_new_activity(scalars, relations, user=user, reason=reason)
     if change.action == ChangeAction.CREATE:
         if model is BudgetLine:
             activity = Activity.objects.get(pk=scalars.pop("activity_id"))
@@ -377,6 +392,43 @@ def _apply(change: PlanChange, *, user, reason: str) -> models.Model:
     if isinstance(target, BudgetLine):
         return budget_line_save(line=target, user=user, reason=reason)
     return indicator_period_save(period=target, user=user, reason=reason)
+
+
+# New activities (wp-newact) ------------------------------------------------------------------------
+
+
+def _check_new_activity(candidate: Activity, relations: Mapping, delivery_plan: DeliveryPlan, revision: ProgressReport) -> None:
+    """A new activity proposed in a revision: of the revised year only, and with a code that no other
+    new activity of the same revision takes (the activities already saved: Activity.clean)."""
+    if [plan.pk for plan in relations.get("delivery_plans", [])] != [delivery_plan.pk]:
+        raise ValidationError(_("A new activity is proposed for the revised year, %(plan)s, only.") % {"plan": delivery_plan})
+    if related(candidate, "output") is not None and candidate.output.plan_id != delivery_plan.plan_id:
+        raise ValidationError({"output": _("Choose an output of %(plan)s.") % {"plan": delivery_plan}})
+    content_type = ContentType.objects.get_for_model(Activity)
+    proposed = PlanChange.objects.filter(
+        revision__period__plan_id=delivery_plan.plan_id, revision__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED],
+        target_type=content_type, action=ChangeAction.CREATE, target_id=None, data__code=candidate.code,
+    )  # fmt: skip
+    if candidate.code and proposed.exists():
+        raise ValidationError({"code": _("A new activity with this code is already proposed in a revision.")})
+
+
+def _apply_new_activity(scalars: dict, relations: dict, *, user, reason: str) -> Activity:
+    """Create a proposed activity through the plan's service, as the approver."""
+    scalars = dict(scalars)
+    return activity_create(
+        output=Output.objects.get(pk=scalars.pop("output_id")),
+        task_group=TaskGroup.objects.get(pk=scalars.pop("task_group_id")),
+        lead_agency=Organisation.objects.get(pk=scalars.pop("lead_agency_id")),
+        code=scalars.pop("code"),
+        title_vi=scalars.pop("title_vi"),
+        planned_start=scalars.pop("planned_start"),
+        planned_end=scalars.pop("planned_end"),
+        user=user,
+        reason=reason,
+        **relations,
+        **scalars,
+    )
 
 
 def change_target_label(change: PlanChange) -> str:

@@ -8,10 +8,11 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,16 @@ from napwps import formatting
 
 from .. import roles
 from ..forms import add_service_errors
-from ..forms.revisions import ActivityChangeForm, BudgetLineChangeForm, OpenNextYearForm, RevisionReviewForm, RevisionSubmitForm, TargetChangeForm
+from ..forms.revisions import (
+    ActivityChangeForm,
+    BudgetLineChangeForm,
+    NewActivityForm,
+    NewBudgetLineForm,
+    OpenNextYearForm,
+    RevisionReviewForm,
+    RevisionSubmitForm,
+    TargetChangeForm,
+)
 from ..models import (
     Activity,
     BudgetLine,
@@ -30,9 +40,12 @@ from ..models import (
     MonthField,
     PlanChange,
     ProgressReport,
+    ReportingPeriod,
     ReportKind,
     ReportStatus,
+    ReviewStatus,
 )
+from ..services import activity_create, budget_line_create
 from ..services import revisions as services
 from ..services.revisions import DECIDED_PLAN_STATUSES, PLACING_FIELDS
 
@@ -76,6 +89,13 @@ def _display(field, value, objects) -> str:
     return str(python)
 
 
+def _placed_by(model, name, value, objects) -> str:
+    """The row a placing field points to (or the rows, for a many-to-many one), in words."""
+    related_model = model._meta.get_field(name).related_model
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(str(objects.get((related_model, pk), "")) for pk in values if pk is not None)
+
+
 def describe(changes) -> list:
     """Each change with its row's label and its fields as (label, old, new), reading every row and
     related object named by the changes in one query per model."""
@@ -103,7 +123,9 @@ def describe(changes) -> list:
         model = change.target_type.model_class()
         change.target = objects.get((model, change.target_id))
         if change.action == ChangeAction.CREATE and change.target is None:
-            placing = [str(objects.get((model._meta.get_field(name).related_model, change.data.get(name)), "")) for name in PLACING_FIELDS.get(model, ())]
+            placing = [_placed_by(model, name, change.data.get(name), objects) for name in PLACING_FIELDS.get(model, ())]
+            if change.data.get("code"):  # a new activity: its code and title too
+                placing.append(f"{change.data['code']}. {change.data.get('title_vi', '')}")
             change.label = f"{capfirst(model._meta.verbose_name)} — {', '.join(filter(None, placing))}"
         else:
             change.label = str(change.target) if change.target is not None else capfirst(model._meta.verbose_name)
@@ -156,6 +178,7 @@ def revision_list(request):
     context = {
         "revisions": revisions,
         "activities": rows,
+        "new_activity_plans": DeliveryPlan.objects.filter(status__in=DECIDED_PLAN_STATUSES).select_related("plan").order_by("-year"),  # wp-newact
         "can_open_next": roles.is_coordinator(user),
         "open_next_form": OpenNextYearForm() if roles.is_coordinator(user) else None,
     }
@@ -389,4 +412,95 @@ urlpatterns = [
     path("revisions/propose/target/<int:pk>/", propose_target, name="revision-propose-target"),
     path("revisions/propose/activity/<int:pk>/budget-line/new/", propose_new_budget_line, name="revision-propose-new-budget-line"),
     path("plans/open-next/", plan_open_next, name="plan-open-next"),
+]
+
+
+# New activities and their budget (wp-newact) ---------------------------------------------------------
+#
+# In a draft delivery plan an agency adds an activity (then its budget lines) directly; in an approved or
+# published one the same form proposes it as a revision change, created when a coordinator approves.
+
+
+def _new_activity_agency(user, form, instance):
+    """The new activity's lead agency: a coordinator's choice, else the focal point's own agency."""
+    return form.cleaned_data["lead_agency"] if "lead_agency" in form.fields else instance.lead_agency
+
+
+@login_required
+def activity_new(request, delivery_plan):
+    user = _workspace_user(request)
+    delivery_plan = get_object_or_404(DeliveryPlan.objects.select_related("plan"), pk=delivery_plan)
+    proposing = delivery_plan.status in DECIDED_PLAN_STATUSES
+    context = {"delivery_plan": delivery_plan, "proposing": proposing}
+    if not proposing and delivery_plan.status != ReviewStatus.DRAFT:  # submitted for approval: frozen
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "planning/revisions/activity_new.html", {**context, "form": None})
+    choose_agency = roles.is_coordinator(user)
+    instance = Activity() if choose_agency else Activity(lead_agency_id=roles.agency_id_of(user))
+    form = NewActivityForm(request.POST or None, instance=instance, delivery_plan=delivery_plan, choose_agency=choose_agency, proposing=proposing)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        values["lead_agency"] = _new_activity_agency(user, form, instance)
+        try:
+            with transaction.atomic():
+                if proposing:
+                    revision = services.revision_open(agency=values["lead_agency"], delivery_plan=delivery_plan, user=user)
+                    services.plan_change_propose(
+                        revision=revision, model=Activity, data={**values, "delivery_plans": [delivery_plan]}, user=user,
+                        reason=form.cleaned_data.get("change_reason", ""),
+                    )  # fmt: skip
+                else:
+                    activity = activity_create(**values, delivery_plans=[delivery_plan], user=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if proposing:
+                messages.success(request, _("The new activity was added to the revision. Submit the revision when it is complete."))
+                return redirect("planning:revision-detail", pk=revision.pk)
+            messages.success(
+                request, _("The activity %(code)s was added to %(plan)s. Add its budget for the year.") % {"code": activity.code, "plan": delivery_plan}
+            )
+            return redirect("planning:activity-budget-line-new", delivery_plan=delivery_plan.pk, pk=activity.pk)
+    return render(request, "planning/revisions/activity_new.html", {**context, "form": form})
+
+
+@login_required
+def activity_new_for_period(request, period):
+    """From a workspace's yearly period to the new-activity page of that year's delivery plan."""
+    _workspace_user(request)
+    period = get_object_or_404(ReportingPeriod, pk=period)
+    delivery_plan = get_object_or_404(DeliveryPlan, plan_id=period.plan_id, year=period.year)
+    return redirect("planning:activity-new", delivery_plan=delivery_plan.pk)
+
+
+@login_required
+def activity_budget_line_new(request, delivery_plan, pk):
+    user = _workspace_user(request)
+    delivery_plan = get_object_or_404(DeliveryPlan.objects.select_related("plan"), pk=delivery_plan)
+    activity = get_object_or_404(roles.workspace_rows(user, Activity.objects.filter(delivery_plans=delivery_plan)), pk=pk)
+    if delivery_plan.status in DECIDED_PLAN_STATUSES:  # approved: a new line is a revision change
+        return redirect(f"{reverse('planning:revision-propose-new-budget-line', args=[activity.pk])}?year={delivery_plan.year}")
+    lines = list(activity.budget_lines.filter(delivery_plan=delivery_plan).select_related("funder").order_by("source", "pk"))
+    context = {"delivery_plan": delivery_plan, "activity": activity, "lines": lines}
+    if delivery_plan.status != ReviewStatus.DRAFT:
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "planning/revisions/budget_line_new.html", {**context, "form": None})
+    form = NewBudgetLineForm(request.POST or None, instance=BudgetLine(activity=activity, delivery_plan=delivery_plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_line_create(activity=activity, delivery_plan=delivery_plan, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The budget line was added."))
+            return redirect("planning:activity-budget-line-new", delivery_plan=delivery_plan.pk, pk=activity.pk)
+    return render(request, "planning/revisions/budget_line_new.html", {**context, "form": form})
+
+
+urlpatterns += [
+    path("plans/<int:delivery_plan>/activities/new/", activity_new, name="activity-new"),
+    path("periods/<int:period>/activities/new/", activity_new_for_period, name="activity-new-for-period"),
+    path("plans/<int:delivery_plan>/activities/<int:pk>/budget-lines/new/", activity_budget_line_new, name="activity-budget-line-new"),
 ]
