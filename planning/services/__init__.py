@@ -32,24 +32,39 @@ from ..models import (
 )
 from ..models.indicators import NOT_RECORDED, category_label
 
+DECIDED_PLAN = [ReviewStatus.APPROVED, ReviewStatus.PUBLISHED]
 
-def approved_plan_check(obj: models.Model, *, user, deleting: bool = False) -> None:
-    """Focal points neither change nor delete the activities, budget lines and targets of an approved
-    (or published) delivery plan: a change to an approved plan is a revision that coordinators approve."""
-    if user is None or roles.is_coordinator(user) or obj.pk is None:
+
+def approved_plan_check(obj: models.Model, *, user, deleting: bool = False, delivery_plans: Iterable[DeliveryPlan] | None = None) -> None:
+    """Focal points neither add to, change, move out of nor delete from an approved (or published)
+    delivery plan its activities, budget lines and targets: a change to an approved plan is a
+    revision that coordinators approve. Both the row as stored and as changed are checked, and an
+    activity's new years (`delivery_plans`, when the form gives them)."""
+    if user is None or roles.is_coordinator(user):
         return
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
     if isinstance(obj, Activity):
-        decided = obj.delivery_plans.filter(status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+        years = {plan.pk for plan in delivery_plans or ()}
+        if stored is not None:
+            years |= set(stored.delivery_plans.values_list("pk", flat=True))
+        decided = DeliveryPlan.objects.filter(pk__in=years, status__in=DECIDED_PLAN)
     elif isinstance(obj, BudgetLine):
-        decided = DeliveryPlan.objects.filter(pk=obj.delivery_plan_id, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+        years = {obj.delivery_plan_id, stored.delivery_plan_id if stored is not None else None} - {None}
+        decided = DeliveryPlan.objects.filter(pk__in=years, status__in=DECIDED_PLAN)
     elif isinstance(obj, IndicatorPeriod):
-        stored = IndicatorPeriod.objects.filter(pk=obj.pk).values(*TARGET_FIELDS).first() or {}
-        if deleting or not any(stored.get(field) != getattr(obj, field) for field in TARGET_FIELDS):
+        before = {field: getattr(stored, field) for field in TARGET_FIELDS} if stored is not None else dict.fromkeys(TARGET_FIELDS)
+        moved = stored is not None and stored.period_id != obj.period_id
+        targets_changed = any((before[field] or None) != (getattr(obj, field) or None) for field in TARGET_FIELDS)
+        if deleting or not (moved or targets_changed):
             return  # its actual is reported through the agency's report, not a revision
-        decided = DeliveryPlan.objects.filter(plan_id=obj.period.plan_id, year=obj.period.year, status__in=[ReviewStatus.APPROVED, ReviewStatus.PUBLISHED])
+        periods = [period for period in (related(obj, "period"), stored.period if stored is not None else None) if period is not None]
+        condition = models.Q(pk__in=[])
+        for period in periods:
+            condition |= models.Q(plan_id=period.plan_id, year=period.year)
+        decided = DeliveryPlan.objects.filter(condition, status__in=DECIDED_PLAN)
     else:
         return
-    plan = decided.first()
+    plan = decided.order_by("year").first()
     if plan is None:
         return
     if deleting:
@@ -260,7 +275,7 @@ def activity_check(activity: Activity, *, user, **relations) -> None:
     database. The admin's form calls this too, so its messages appear beside their fields.
     """
     _check_can_edit(user, activity)
-    approved_plan_check(activity, user=user)
+    approved_plan_check(activity, user=user, delivery_plans=relations.get("delivery_plans"))
     current = {name: list(relations[name]) if name in relations else (list(getattr(activity, name).all()) if activity.pk else []) for name in CHECKED_RELATIONS}
     dates = {name: getattr(activity, name) for name in ("planned_start", "planned_end")}
     validate_activity_relations(lead_agency=related(activity, "lead_agency"), **dates, **actual_span(activity), **current)

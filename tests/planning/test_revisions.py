@@ -303,6 +303,30 @@ def test_focal_points_cannot_delete_activities_or_budget_lines_of_an_approved_pl
     assert type(world.activity).objects.filter(pk=world.activity.pk).exists()
 
 
+def test_focal_points_cannot_add_to_or_move_out_of_an_approved_plan_without_a_revision(world):
+    draft = DeliveryPlanFactory(plan=world.plan, year=2026)
+    world.activity.delivery_plans.add(draft)
+    with pytest.raises(ValidationError):  # a new budget line in the approved year
+        services.budget_line_create(activity=world.activity, delivery_plan=world.delivery_plan, source="central_budget", amount_vnd=5, user=world.focal_a)
+    world.line.delivery_plan = draft
+    with pytest.raises(ValidationError):  # the approved year's line moved to the draft year
+        services.budget_line_save(line=world.line, user=world.focal_a, reason="Chuyển năm")
+    second = IndicatorFactory(level=ResultLevel.ACTIVITY, output=None, responsible_agency=world.agency_a, activity=world.activity, code="I.2")
+    with pytest.raises(ValidationError):  # a first target in the approved year
+        services.indicator_period_set(indicator=second, period=world.period, target_value=Decimal(3), user=world.focal_a)
+    other = ActivityFactory(output=world.output, lead_agency=world.agency_a, code="9.9.9")
+    other.delivery_plans.add(draft)
+    with pytest.raises(ValidationError):  # an activity of the draft year added to the approved one
+        services.activity_update(activity=other, user=world.focal_a, reason="Thêm năm", delivery_plans=[draft, world.delivery_plan])
+
+    assert not BudgetLine.objects.filter(delivery_plan=world.delivery_plan).exclude(pk=world.line.pk).exists()
+    assert BudgetLine.objects.get(pk=world.line.pk).delivery_plan == world.delivery_plan
+    assert not IndicatorPeriod.objects.filter(indicator=second).exists()
+    assert list(other.delivery_plans.all()) == [draft]
+    # A draft year stays the agency's to change directly.
+    assert services.budget_line_create(activity=world.activity, delivery_plan=draft, source="central_budget", amount_vnd=5, user=world.focal_a).pk
+
+
 @pytest.mark.parametrize("what", ["budgetline", "activity"])
 def test_the_admin_refuses_a_focal_points_delete(client, world, what):
     if what == "budgetline":
