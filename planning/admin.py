@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -290,7 +290,32 @@ FORMFIELD_OVERRIDES = {MonthField: {"form_class": MonthFormField}, models.Decima
 REPORTED_ITEM_OVERRIDES = {**FORMFIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class PlanModelAdmin(HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
+class ScopedHistoryMixin:
+    """A row's history only for someone who may see the row: simple-history would otherwise show the
+    last recorded state of any row to anyone with the model's view permission."""
+
+    def _check_visible(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DraftsInlineMixin:
+    """An inline of working values (a year's progress, actuals, execution): shown only to those who
+    may read the parent's agency's drafts (planning.roles.sees_drafts_of)."""
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or roles.sees_drafts_of(request.user, obj))
+
+
+class PlanModelAdmin(ScopedHistoryMixin, HistoryReasonMixin, PickerMixin, SimpleHistoryAdmin):
     form = ReasonModelForm
     view_on_site = False
 
@@ -645,7 +670,7 @@ class BudgetLineInline(ParentOwnedInline, admin.TabularInline):
         return super().has_delete_permission(request, obj) and not approved_plan_refuses(request, obj)
 
 
-class ActivityProgressInline(ParentOwnedInline, admin.StackedInline):
+class ActivityProgressInline(DraftsInlineMixin, ParentOwnedInline, admin.StackedInline):
     """The activity's progress in each year of its delivery plans, saved through
     reporting.activity_progress_save (it joins the agency's report for that year)."""
 
@@ -767,7 +792,8 @@ class ActivityAdmin(ApprovedPlanNoticeMixin, BudgetColumnsMixin, OwnedByAgencyAd
     def get_queryset(self, request):
         """With the status and progress of the year the list shows, in the same query."""
         queryset = super().get_queryset(request).select_related("lead_agency")
-        yearly = ActivityProgress.objects.filter(activity=OuterRef("pk"), delivery_plan__year=list_year(request))
+        # Another agency's status for the year is a draft until approved: a focal point sees their own only.
+        yearly = roles.visible_drafts(request.user, ActivityProgress.objects.all()).filter(activity=OuterRef("pk"), delivery_plan__year=list_year(request))
         return queryset.annotate(year_status=Subquery(yearly.values("status")[:1]), year_progress=Subquery(yearly.values("progress")[:1]))
 
     def changelist_view(self, request, extra_context=None):
@@ -819,7 +845,7 @@ class ComputedActualMixin:
         return fields
 
 
-class IndicatorPeriodInline(ComputedActualMixin, ParentOwnedInline, admin.StackedInline):
+class IndicatorPeriodInline(DraftsInlineMixin, ComputedActualMixin, ParentOwnedInline, admin.StackedInline):
     model = IndicatorPeriod
     form = VersionedServiceForm
     extra = 0
@@ -877,7 +903,7 @@ class IndicatorAdmin(OwnedByAgencyAdmin):
     ]  # fmt: skip
 
 
-class DisaggregatedValueInline(ParentOwnedInline, admin.TabularInline):
+class DisaggregatedValueInline(DraftsInlineMixin, ParentOwnedInline, admin.TabularInline):
     """A year's breakdown by sex, age... The formset checks that it adds up to the totals on the same
     page; an indicator counted from events shows its breakdown read-only."""
 
@@ -900,6 +926,10 @@ class IndicatorPeriodAdmin(ComputedActualMixin, OwnedByAgencyAdmin):
     autocomplete_fields = ["indicator"]
     ordering = ["indicator__code", "period__end", "period__start"]
     inlines = [DisaggregatedValueInline]
+
+    def get_queryset(self, request):
+        """Actuals are drafts until approved: a focal point reads their own agency's periods only."""
+        return roles.visible_drafts(request.user, super().get_queryset(request))
 
     def get_fields(self, request, obj=None):
         fields = [field for field in super().get_fields(request, obj) if field != "proposed_value"]
@@ -932,7 +962,7 @@ class IndicatorPeriodAdmin(ComputedActualMixin, OwnedByAgencyAdmin):
         return formatting.number(obj.actual_value)
 
 
-class BudgetExecutionInline(ParentOwnedInline, admin.StackedInline):
+class BudgetExecutionInline(DraftsInlineMixin, ParentOwnedInline, admin.StackedInline):
     """What the line committed, disbursed and spent, saved through reporting.budget_execution_save
     (it joins the agency's report for the line's year)."""
 
@@ -1098,6 +1128,9 @@ class ApprovedValueAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["item_type", "report__agency", "report__period", "approved_by"]
     readonly_fields = ["item_type", "item_id", "report", "data", "approved_at", "approved_by"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(report__in=roles.visible_reports(request.user, ProgressReport.objects.all()))
+
 
 # Accounts -------------------------------------------------------------------------------------
 
@@ -1215,7 +1248,7 @@ def evidence_public_action(public: bool, description):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title_display", "report", "type_display", "size_display", "is_public", "uploaded_by", "uploaded_at"]
     list_filter = ["is_public", "report__period", "report__agency"]
     list_select_related = ["report__agency", "report__period", "uploaded_by"]

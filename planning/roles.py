@@ -264,3 +264,29 @@ def workspace_agencies(user, queryset: QuerySet) -> QuerySet:
     if is_coordinator(user):
         return queryset
     return queryset.filter(pk=agency_id_of(user))
+
+
+# Drafts: what an agency reports before approval ---------------------------------------------------
+
+
+def sees_drafts_of(user, obj) -> bool:
+    """May this user read the working (unapproved) values of a row's agency: coordinators all, a
+    focal point their own agency's. Everyone else reads approved values only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_coordinator(user):
+        return True
+    agency = agency_id_of(user)
+    return agency is not None and is_focal_point(user) and agency_of(obj) == agency
+
+
+def visible_drafts(user, queryset: QuerySet) -> QuerySet:
+    """The working rows (indicator periods, yearly progress, execution) this user may read."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    agency = agency_id_of(user)
+    if agency is None or not is_focal_point(user):
+        return queryset.none()
+    return queryset.for_agency(agency)

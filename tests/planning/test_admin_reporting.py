@@ -241,6 +241,30 @@ def test_focal_point_sees_only_their_agencys_reports_in_the_admin(demo_data, cli
     assert client.get(change_url(other)).status_code in (302, 404)
 
 
+def test_focal_point_never_reads_another_agencys_drafts_in_the_admin(demo_data, client):
+    """Actuals, yearly progress and execution are drafts until approved: agency B's focal point sees
+    none of agency A's, in lists, change pages, inlines or history."""
+    period = IndicatorPeriod.objects.filter(period__year=2025).exclude(indicator__responsible_agency__code="mps").select_related("indicator").first()
+    progress = ActivityProgress.objects.filter(delivery_plan__year=2025).exclude(activity__lead_agency__code="mps").select_related("activity").first()
+    IndicatorPeriod.objects.filter(pk=period.pk).update(actual_value=Decimal("4242"))
+    ActivityProgress.objects.filter(pk=progress.pk).update(narrative_vi="Bản nháp riêng của cơ quan khác")
+    approved = ApprovedValue.objects.exclude(report__agency__code="mps").first()
+    client.login(username="focal.mps", password="demo-password")
+
+    periods = client.get(reverse("admin:planning_indicatorperiod_changelist")).context["cl"].result_list
+    activity_page = client.get(change_url(progress.activity)).content.decode()
+    indicator_page = client.get(change_url(period.indicator)).content.decode()
+    approved_rows = client.get(reverse("admin:planning_approvedvalue_changelist")).context["cl"].result_list
+
+    assert periods and {row.indicator.responsible_agency.code for row in periods} == {"mps"}
+    assert client.get(change_url(period)).status_code in (302, 404)
+    assert client.get(reverse("admin:planning_indicatorperiod_history", args=[period.pk])).status_code == 404
+    assert "Bản nháp riêng của cơ quan khác" not in activity_page and "4242" not in indicator_page
+    assert approved is not None and approved not in approved_rows
+    listed_status = listed(client, year=2025)[progress.activity.code]
+    assert listed_status.year_status is None
+
+
 @pytest.mark.parametrize("model", [ApprovedValue, ReportTransition])
 def test_nobody_adds_changes_or_deletes_approved_values_or_report_steps_in_the_admin(demo_data, client, model):
     row = model.objects.first()
