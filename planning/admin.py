@@ -154,8 +154,13 @@ class HistoryReasonMixin:
         services.record_delete(obj=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.record_delete(obj=obj, user=request.user)
+        """All or nothing: one row the services refuse keeps every selected row, with the reason."""
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    services.record_delete(obj=obj, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def delete_view(self, request, object_id, extra_context=None):
         """A deletion the service refuses (an approved plan's row) is a message, never an error page."""

@@ -71,7 +71,7 @@ def send(name: str, context: dict, recipients: Iterable[str]) -> int:
 def _report_links(report: ProgressReport) -> dict:
     """Links to the report computed per language: the reviewer's page and the agency's page."""
     if report.kind == ReportKind.REVISION:
-        review = [("planning:revision-review", [report.pk]), ("planning:review-queue", [])]
+        review = [("planning:revision-detail", [report.pk]), ("planning:review-queue", [])]
     else:
         review = [("planning:review-detail", [report.pk])]
     return {

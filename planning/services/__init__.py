@@ -429,6 +429,7 @@ def indicator_period_check(
     the count instead: `confirming`); its disaggregated values (`disaggregated_values`, else the
     stored ones) add up to its totals; and an actual changes only while its report is open."""
     _check_can_edit(user, period)
+    reporting.check_not_moved(period)
     indicator = related(period, "indicator")
     if computed:
         changed = [field for field in ACTUAL_FIELDS if period.pk and _stored_value(period, field) != getattr(period, field)]
@@ -614,8 +615,9 @@ def record_delete(*, obj: models.Model, user, reason: str = "") -> None:
     if isinstance(obj, DisaggregatedValue) and obj.kind == ValueKind.ACTUAL:
         reporting.item_check_open(obj.period, user=user)
         reporting.item_touched(obj.period, user=user)
-    if type(obj) in reporting.SNAPSHOT_FIELDS:  # a report's item: locked while submitted, kept once approved
-        reporting.item_check_delete(obj, user=user)
+    # A report's item, or a row whose deletion takes items with it: locked while submitted, kept once approved.
+    for item in [obj] if type(obj) in reporting.SNAPSHOT_FIELDS else reporting.cascaded_items(obj):
+        reporting.item_check_delete(item, user=user)
     obj._history_user = user
     obj._change_reason = reason or None
     obj.delete()

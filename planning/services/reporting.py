@@ -194,9 +194,33 @@ def item_check_delete(item, *, user) -> None:
         raise ValidationError(
             _("%(item)s has an approved value: it cannot be deleted. Correct it instead; the correction is reviewed like the first report.") % {"item": item}
         )
-    reported = not isinstance(item, IndicatorPeriod) or any(getattr(item, field) not in (None, "") for field in ACTUAL_FIELDS)
+    reported = is_reported(item)
     if reported:
         item_touched(item, user=user)
+
+
+def is_reported(item) -> bool:
+    """Does the item hold something the agency reported? A yearly progress or an execution row exists
+    only once reported; an indicator period may hold a target alone."""
+    if not isinstance(item, IndicatorPeriod):
+        return True
+    return any(getattr(item, field) not in (None, "") for field in ACTUAL_FIELDS) or any(
+        value.kind == ValueKind.ACTUAL for value in item.disaggregated_values.all()
+    )
+
+
+def cascaded_items(obj) -> list:
+    """The report items deleting `obj` would delete with it (an activity's yearly progress and its
+    lines' execution, a line's execution, an indicator's periods)."""
+    from ..models import Activity, Indicator
+
+    if isinstance(obj, Activity):
+        return [*obj.yearly_progress.all(), *BudgetExecution.objects.filter(line__activity=obj)]
+    if isinstance(obj, BudgetLine):
+        return list(BudgetExecution.objects.filter(line=obj))
+    if isinstance(obj, Indicator):
+        return list(obj.periods.all())
+    return []
 
 
 def _changed(item, fields: Iterable[str]) -> bool:
@@ -209,11 +233,30 @@ def _changed(item, fields: Iterable[str]) -> bool:
 # The items -----------------------------------------------------------------------------------------
 
 
+# What places an item in its report: it never changes once saved, or the item (and what was approved
+# of it) would leave its report for another agency's, year's or period's.
+PLACING_FIELDS = {ActivityProgress: ("activity", "delivery_plan"), BudgetExecution: ("line",), IndicatorPeriod: ("indicator", "period")}
+
+
+def check_not_moved(item) -> None:
+    """Refuse to move a saved item to another activity, year, line, indicator or period."""
+    if item.pk is None:
+        return
+    fields = PLACING_FIELDS[type(item)]
+    stored = type(item)._default_manager.filter(pk=item.pk).values(*[f"{name}_id" for name in fields]).first()
+    if stored is None:
+        return
+    for name in fields:
+        if stored[f"{name}_id"] != getattr(item, f"{name}_id"):
+            raise ValidationError({name: _("What was reported stays where it was reported: add a new row for another year or period instead.")})
+
+
 @transaction.atomic
 def activity_progress_save(*, progress: ActivityProgress, user, reason: str = "") -> ActivityProgress:
     """Save an activity's progress for a year, inside its agency's open report (refused while it is
     submitted: the lock is said before any other problem with the input)."""
     _check_can_edit(user, progress)
+    check_not_moved(progress)
     changed = _changed(progress, SNAPSHOT_FIELDS[ActivityProgress])
     if changed and progress.activity_id and progress.delivery_plan_id:
         item_check_open(progress, user=user)
@@ -235,6 +278,7 @@ def budget_execution_save(*, execution: BudgetExecution, user, reason: str = "")
     """Save what a budget line committed, disbursed and spent, inside its agency's open report
     (refused while it is submitted)."""
     _check_can_edit(user, execution)
+    check_not_moved(execution)
     changed = _changed(execution, SNAPSHOT_FIELDS[BudgetExecution])
     if changed and execution.line_id:
         item_check_open(execution, user=user)
@@ -279,6 +323,16 @@ def proposed_actual_confirm(*, period: IndicatorPeriod, user, reason: str = "") 
 # The report's moves ---------------------------------------------------------------------------------
 
 
+# What a move records in the report's history when nobody typed a comment (shown in the reader's language).
+STEP_REASONS = {
+    ReportStatus.DRAFT: gettext_noop("Report reopened as a draft"),
+    ReportStatus.SUBMITTED: gettext_noop("Report submitted"),
+    ReportStatus.RETURNED: gettext_noop("Report returned"),
+    ReportStatus.APPROVED: gettext_noop("Report approved"),
+    ReportStatus.PUBLISHED: gettext_noop("Report published"),
+}
+
+
 def _move(report: ProgressReport, *, to: str, allowed_from: Iterable[str], user, comment: str = "", **fields) -> ProgressReport:
     """Move a report (read with select_for_update by the caller, so that the same move asked twice at
     once is done once: the second sees the first's result and is refused)."""
@@ -295,7 +349,7 @@ def _move(report: ProgressReport, *, to: str, allowed_from: Iterable[str], user,
     for field, value in fields.items():
         setattr(report, field, value)
     report.status = to
-    reason = comment.strip() or history.reason(gettext_noop("Report: %(step)s"), step=to)
+    reason = comment.strip() or history.reason(STEP_REASONS[to])
     _save(report, user=user, reason=reason)
     ReportTransition.objects.create(report=report, from_status=previous, to_status=to, user=user, comment=comment.strip())
     transaction.on_commit(lambda: notifications.report_moved(report_id=report.pk, to=to))
@@ -308,7 +362,7 @@ def report_submit(*, report: ProgressReport, user, comment: str = "") -> Progres
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if user is not None and not roles.can_write_report(user, report.agency_id):
         raise PermissionDenied(_("Only the agency's focal points and MOFA's coordinators submit %(report)s.") % {"report": report})
-    if not report.narrative_vi.strip() and not any(queryset.exists() for queryset in selectors.report_items(report).values()):
+    if not report.narrative_vi.strip() and not any(is_reported(item) for queryset in selectors.report_items(report).values() for item in queryset):
         raise ValidationError(_("The report is empty: report on an activity, an indicator or a budget line, or write the narrative, before submitting it."))
     return _move(
         report, to=ReportStatus.SUBMITTED, allowed_from=[ReportStatus.DRAFT, ReportStatus.RETURNED], user=user, comment=comment,
@@ -402,7 +456,8 @@ def report_approve(*, report: ProgressReport, user, comment: str = "") -> Progre
     for model, queryset in items.items():
         content_type = ContentType.objects.get_for_model(model)
         for item in queryset:
-            rows.append(ApprovedValue(item_type=content_type, item_id=item.pk, report=report, data=snapshot(item), approved_at=now, approved_by=user))
+            if is_reported(item):  # a period with a target only was not reported on: nothing to approve
+                rows.append(ApprovedValue(item_type=content_type, item_id=item.pk, report=report, data=snapshot(item), approved_at=now, approved_by=user))
     ApprovedValue.objects.bulk_create(rows)
     return moved
 
@@ -413,6 +468,8 @@ def report_publish(*, report: ProgressReport, user, comment: str = "") -> Progre
     if user is not None and not roles.can_review(user):
         raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.kind != ReportKind.PROGRESS:
+        raise ValidationError(_("A delivery-plan revision takes effect when it is approved: it is not published."))
     return _move(report, to=ReportStatus.PUBLISHED, allowed_from=[ReportStatus.APPROVED], user=user, comment=comment, published_at=timezone.now())
 
 
@@ -421,7 +478,7 @@ def reports_publish(*, period: ReportingPeriod, user) -> list[ProgressReport]:
     """Publish every approved report of a period."""
     if user is not None and not roles.can_review(user):
         raise PermissionDenied(_("Only MOFA's coordinators publish reports."))
-    approved = ProgressReport.objects.filter(period=period, status=ReportStatus.APPROVED).order_by("pk")
+    approved = ProgressReport.objects.filter(period=period, kind=ReportKind.PROGRESS, status=ReportStatus.APPROVED).order_by("pk")
     return [report_publish(report=report, user=user) for report in approved]
 
 

@@ -281,6 +281,7 @@ def plan_change_withdraw(*, change: PlanChange, user) -> None:
     if user is None or not roles.can_write_report(user, revision.agency_id):
         raise PermissionDenied(f"{user} may not change {revision}.")
     change.delete()
+    revision.editors.add(user)  # shaping a revision is editing it: they do not approve it
 
 
 @transaction.atomic

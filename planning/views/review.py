@@ -55,7 +55,7 @@ def reports_for(request):
 def revision_review_url(report: ProgressReport) -> str | None:
     """The revision's own review page, defined with the delivery-plan revisions (None while it is not)."""
     try:
-        return reverse("planning:revision-review", args=[report.pk])
+        return reverse("planning:revision-detail", args=[report.pk])
     except NoReverseMatch:
         return None
 

@@ -15,6 +15,7 @@ from planning.models import (
     ActivityStatus,
     ApprovedValue,
     BudgetExecution,
+    DeliveryPlan,
     DisaggregatedValue,
     Frequency,
     IndicatorPeriod,
@@ -281,6 +282,49 @@ def test_an_approved_item_cannot_be_deleted(world):
     with pytest.raises(ValidationError, match="giá trị được phê duyệt"):
         services.record_delete(obj=reload(progress), user=world.coordinator, reason="Xoá")
     assert ActivityProgress.objects.filter(pk=progress.pk).exists()
+
+
+def test_deleting_an_activity_or_a_line_never_takes_approved_or_submitted_items_with_it(world):
+    report, _actual, progress, execution = filled_report(world)
+    reporting.report_submit(report=report, user=world.focal_a)
+    with pytest.raises(ValidationError):  # the line's execution is in a submitted report
+        services.record_delete(obj=reload(world.line_a), user=world.coordinator, reason="Xoá")
+    reporting.report_approve(report=report, user=world.coordinator)
+    with pytest.raises(ValidationError):  # the activity's progress has an approved value
+        services.record_delete(obj=reload(world.activity_a), user=world.coordinator, reason="Xoá")
+    assert ActivityProgress.objects.filter(pk=progress.pk).exists() and BudgetExecution.objects.filter(pk=execution.pk).exists()
+
+
+def test_a_reported_item_never_moves_to_another_year_or_period(world):
+    _report, actual, progress, _execution = filled_report(world)
+    later = DeliveryPlan.objects.create(plan=world.plan, year=world.year + 1)
+    progress = reload(progress)
+    progress.delivery_plan = later
+    with pytest.raises(ValidationError, match=r"vẫn ở nơi đã báo cáo|stays where it was reported"):
+        reporting.activity_progress_save(progress=progress, user=world.focal_a)
+    actual = reload(actual)
+    actual.period = reporting.annual_period(plan=world.plan, year=world.year + 1)
+    with pytest.raises(ValidationError):
+        services.indicator_period_save(period=actual, user=world.coordinator, reason="Chuyển kỳ")
+    assert reload(progress).delivery_plan == world.delivery_plan and reload(actual).period == world.period
+
+
+def test_approval_keeps_no_value_for_a_period_with_a_target_only(world):
+    report, actual, _progress, _execution = filled_report(world)
+    target_only = services.indicator_period_set(
+        indicator=IndicatorFactory(output=world.indicator_a.output, responsible_agency=world.agency_a), period=world.period, target_value=Decimal(5)
+    )
+    approve(world, report)
+    assert selectors.approved_value(reload(actual)) is not None
+    assert selectors.approved_value(target_only) is None
+
+
+def test_a_delivery_plan_revision_is_never_published_with_the_reports(world):
+    revision = ProgressReport.objects.create(kind="revision", agency=world.agency_a, period=world.period, status=ReportStatus.APPROVED)
+    assert reporting.reports_publish(period=world.period, user=world.coordinator) == []
+    with pytest.raises(ValidationError):
+        reporting.report_publish(report=revision, user=world.coordinator)
+    assert reload(revision).status == ReportStatus.APPROVED
 
 
 # Computed indicators ------------------------------------------------------------------------------------
