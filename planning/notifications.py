@@ -180,13 +180,18 @@ def _remind(*, agency_id: int, period: ReportingPeriod, today: datetime.date) ->
             report = reporting.report_open(agency=agency_id, period=period, user=None)
         except ValidationError:  # submitted meanwhile
             return None
-        # Lock the report so that two runs at once remind once; a failure to send undoes the record.
+        # Lock the report so that two runs at once remind once.
         report = ProgressReport.objects.select_for_update().select_related("agency", "period").get(pk=report.pk)
         if report.reminded_on is not None:
             return None
         # Recorded without a new version: a focal point's form open on the report stays valid.
         ProgressReport.objects.filter(pk=report.pk).update(reminded_on=today)
         report.reminded_on = today
-        context = {"report": report, "period": period, "due_date": period.due_date, "days_left": (period.due_date - today).days, "links": _report_links(report)}
+    # Sent once the record is committed: a reminder goes out at most once, even if the mail server
+    # fails half-way through the recipients (the failure is logged for the administrators).
+    context = {"report": report, "period": period, "due_date": period.due_date, "days_left": (period.due_date - today).days, "links": _report_links(report)}
+    try:
         send("report_due", context, recipients)
+    except Exception:
+        logger.exception("The reminder of report %s could not be sent to every focal point.", report.pk)
     return report

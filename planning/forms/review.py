@@ -50,6 +50,8 @@ class ReviewForm(forms.Form):
         help_text=_("Recorded with the decision; the agency sees it."),
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the report as the coordinator read it
+
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = {item_field_name(item): item for item in items}

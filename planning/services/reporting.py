@@ -442,11 +442,16 @@ def snapshot(item) -> dict:
 
 
 @transaction.atomic
-def report_approve(*, report: ProgressReport, user, comment: str = "") -> ProgressReport:
+def report_approve(*, report: ProgressReport, user, comment: str = "", version: int | None = None) -> ProgressReport:
     """Submitted → approved by a coordinator who neither submitted nor edited it. Every item's value
-    is copied as approved: from now on pages and exports show these values."""
+    is copied as approved: from now on pages and exports show these values.
+
+    `version` is the report's version on the page the coordinator read: if it was returned, corrected
+    and submitted again meanwhile, the approval is refused, so nobody approves values they never saw."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check_reviewer(report, user)
+    if version is not None and report.version != version and report.status == ReportStatus.SUBMITTED:
+        raise ValidationError(_("%(report)s changed since you opened it: read it again before approving it.") % {"report": report})
     if report.kind != ReportKind.PROGRESS:
         raise ValidationError(_("%(report)s is not a progress report: it is approved from its own page.") % {"report": report})
     now = timezone.now()

@@ -222,7 +222,7 @@ def review_detail(request, pk: int):
             raise Http404
         return redirect(url)
     items = review_items(report)
-    form = ReviewForm(request.POST or None, items=[entry.item for entry in items])
+    form = ReviewForm(request.POST or None, items=[entry.item for entry in items], initial={"version": report.version})
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("approve", "return"):
@@ -232,7 +232,7 @@ def review_detail(request, pk: int):
                 if action == "approve":
                     if form.item_comments():
                         raise ValidationError(_("Comments on items go with a return: return the report, or clear them to approve it."))
-                    reporting.report_approve(report=report, user=request.user, comment=form.cleaned_data["comment"])
+                    reporting.report_approve(report=report, user=request.user, comment=form.cleaned_data["comment"], version=form.cleaned_data["version"])
                     messages.success(request, _("%(report)s is approved: its values are now the approved values.") % {"report": report})
                 else:
                     reporting.report_return(report=report, user=request.user, comment=form.cleaned_data["comment"], item_comments=form.item_comments())

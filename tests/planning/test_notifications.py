@@ -145,6 +145,22 @@ def test_a_reminder_is_sent_once_per_agency_and_period(agency, period, focal):
     assert report.status == ReportStatus.DRAFT
 
 
+def test_a_reminder_the_mail_server_fails_on_is_logged_and_never_sent_twice(agency, period, focal, monkeypatch, caplog):
+    reported_indicator(agency, period, focal)
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP server down half-way")
+
+    monkeypatch.setattr(notifications, "send", broken)
+    remind("20/01/2026")
+    monkeypatch.undo()
+    remind("21/01/2026")
+
+    assert "could not be sent" in caplog.text
+    assert mail.outbox == []  # at most once: those the failing run reached are not mailed again
+    assert reporting.latest_report(agency_id=agency.pk, period=period).reminded_on == datetime.date(2026, 1, 20)
+
+
 def test_a_reminder_opens_a_draft_for_an_agency_with_activities_but_no_report(agency, period, focal):
     activity = ActivityFactory(lead_agency=agency, output__objective__plan=period.plan)
     activity.delivery_plans.add(DeliveryPlanFactory(plan=period.plan, year=2025))

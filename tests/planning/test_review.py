@@ -255,6 +255,24 @@ def test_approval_changes_the_approved_value_and_publication_the_published_one(c
     assert report.status == ReportStatus.PUBLISHED
 
 
+def test_approving_a_report_that_was_returned_and_resubmitted_since_the_page_was_read_is_refused(client, report, reviewer, focal):
+    client.force_login(reviewer)
+    read_version = client.get(reverse("planning:review-detail", args=[report.pk])).context["form"]["version"].value()
+    # Meanwhile another coordinator returns it and the agency corrects and resubmits it.
+    reporting.report_return(report=report, user=coordinator("other-reviewer"), comment="Sửa số liệu")
+    reporting.report_submit(report=report, user=focal)
+
+    response = approve(client, report, version=read_version)
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert any("đọc lại" in message or "read it again" in message for message in page_messages(response))
+    fresh = client.get(reverse("planning:review-detail", args=[report.pk])).context["form"]["version"].value()
+    approve(client, report, version=fresh)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+
+
 def test_a_repeated_approval_does_its_work_once(client, report, reviewer):
     client.force_login(reviewer)
     approve(client, report)
