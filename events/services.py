@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from napwps import formatting, history
 from planning import roles
 from planning import services as planning_services
-from planning.models import DisaggregatedValue, Disaggregation, IndicatorPeriod, PeriodKind, ValueKind
+from planning.models import DisaggregatedValue, Disaggregation, Frequency, IndicatorPeriod, ValueKind
 from planning.services import reporting
 
 from . import selectors
@@ -342,9 +342,9 @@ def feedback_record(*, event: Event, user, satisfaction: int, relevance: int, co
     return feedback
 
 
-def rule_participations(rule: IndicatorRule, year: int) -> QuerySet:
-    """The participations an indicator rule counts in a year."""
-    events = Event.objects.filter(start_date__year=year)
+def rule_participations(rule: IndicatorRule, year: int | None = None, *, start: datetime.date | None = None, end: datetime.date | None = None) -> QuerySet:
+    """The participations an indicator rule counts in a year, or in the events starting from `start` to `end`."""
+    events = Event.objects.filter(start_date__year=year) if year is not None else Event.objects.filter(start_date__gte=start, start_date__lte=end)
     if rule.event_types:
         events = events.filter(type__in=rule.event_types)
     activities, objectives = list(rule.activities.all()), list(rule.objectives.all())
@@ -376,15 +376,19 @@ def indicator_recompute(rule: IndicatorRule, *, years: Iterable[int] | None = No
     years_open = sorted({delivery_plan.year for delivery_plan in delivery_plans})
     if not years_open:
         return
-    periods = {period.year: period for period in reporting.periods_of_indicator(indicator=indicator, years=years_open) if period.kind == PeriodKind.ANNUAL}
-    existing_periods = {item.period_id: item for item in IndicatorPeriod.objects.filter(indicator=indicator, period__in=periods.values())}
+    # Each period the indicator reports in (a year, its halves or quarters, the mid-term and final
+    # reviews, which look back over the plan so far) counts the events that started within it.
+    if indicator.frequency == Frequency.MID_TERM_AND_FINAL:
+        years_open = range(indicator.plan.start_year, indicator.plan.end_year + 1)
+    periods = sorted(reporting.periods_of_indicator(indicator=indicator, years=years_open), key=lambda period: (period.end, period.start))
+    existing_periods = {item.period_id: item for item in IndicatorPeriod.objects.filter(indicator=indicator, period__in=periods)}
     stored: dict[int, dict[tuple[str, str], DisaggregatedValue]] = {}
     for value in DisaggregatedValue.objects.filter(
         period__in=existing_periods.values(), kind=ValueKind.PROPOSED, disaggregation__in=dimensions.values()
     ).select_related("disaggregation"):
         stored.setdefault(value.period_id, {})[(value.disaggregation.code, value.category)] = value
-    for year, reporting_period in sorted(periods.items()):
-        figures = selectors.people_figures(rule_participations(rule, year))
+    for reporting_period in periods:
+        figures = selectors.people_figures(rule_participations(rule, start=reporting_period.start, end=reporting_period.end))
         period = existing_periods.get(reporting_period.pk)
         if figures.total == 0 and period is None:
             continue

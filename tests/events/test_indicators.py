@@ -208,3 +208,27 @@ def test_moving_an_activity_to_another_objective_or_opening_a_year_updates_the_c
     activity.output = OutputFactory(objective__plan=activity.plan)
     committed(activity.save)
     assert actual(rule, 2026)[0] == 0
+
+
+def test_a_quarterly_or_review_indicator_is_counted_in_each_of_its_periods(rule, committed):
+    """An indicator reported each quarter gets a count per quarter; one reported at the mid-term and
+    final reviews gets the people counted from the start of the plan to each review."""
+    user = coordinator()
+    rule.indicator.frequency = "quarterly"
+    rule.indicator.save()
+    march = EventFactory(type=EventType.WORKSHOP, start_date=datetime.date(2025, 3, 10), end_date=datetime.date(2025, 3, 11))
+    may = EventFactory(type=EventType.WORKSHOP, start_date=datetime.date(2025, 5, 6), end_date=datetime.date(2025, 5, 6))
+    for event, sex in ((march, Sex.FEMALE), (march, Sex.MALE), (may, Sex.FEMALE)):
+        participation = ParticipationFactory(event=event, person=PersonFactory(sex=sex))
+        committed(services.attendance_set, participation=participation, day=event.start_date, present=True, user=user)
+
+    counted = {item.period.number: item.proposed_value for item in IndicatorPeriod.objects.filter(indicator=rule.indicator, period__kind=PeriodKind.QUARTER)}
+    assert counted == {1: 2, 2: 1}
+
+    rule.indicator.frequency = "review"
+    rule.indicator.save()
+    committed(services.indicators_recompute)
+    reviews = {
+        item.period.kind: item.proposed_value for item in IndicatorPeriod.objects.filter(indicator=rule.indicator, period__kind__in=["mid_term", "final"])
+    }
+    assert reviews == {PeriodKind.MID_TERM: 3, PeriodKind.FINAL: 3}
