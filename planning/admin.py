@@ -825,13 +825,11 @@ class ActivityAdmin(ApprovedPlanNoticeMixin, BudgetColumnsMixin, OwnedByAgencyAd
 
 def indicator_periods(indicator):
     """The periods an indicator's targets and actuals may be set for: every period of its plan (years,
-    half-years and quarters by its frequency, the mid-term and final reviews), opened when missing,
-    so that a 2030 or a mid-term target is stored before that year's delivery plan exists."""
+    half-years and quarters, the mid-term and final reviews: services.indicator_save opens those its
+    frequency needs), so that a 2030 or a mid-term target is stored before that year's delivery plan exists."""
     plan = indicator.plan if indicator is not None and indicator.plan_id else None
     if plan is None:
         return ReportingPeriod.objects.select_related("plan")
-    reporting.reporting_calendar_ensure(plan=plan)
-    reporting.periods_of_indicator(indicator=indicator, years=range(plan.start_year, plan.end_year + 1))
     return ReportingPeriod.objects.filter(plan=plan).select_related("plan")
 
 

@@ -394,9 +394,16 @@ def indicator_create(
     )
 
 
+@transaction.atomic
 def indicator_save(*, indicator: Indicator, user, reason: str, **relations) -> Indicator:
+    """Save an indicator; the periods it reports in by its frequency (quarters, half-years, the
+    reviews) are opened for every year of its plan, so its targets can be set for any of them."""
     _check_can_edit(user, indicator)
-    return _save(indicator, user=user, reason=reason, m2m={name: list(values) for name, values in relations.items()})
+    _save(indicator, user=user, reason=reason, m2m={name: list(values) for name, values in relations.items()})
+    plan = indicator.plan
+    reporting.reporting_calendar_ensure(plan=plan)
+    reporting.periods_of_indicator(indicator=indicator, years=range(plan.start_year, plan.end_year + 1))
+    return indicator
 
 
 def indicator_period_set(*, indicator: Indicator, period: ReportingPeriod, user=None, reason: str = "", computed: bool = False, **values) -> IndicatorPeriod:

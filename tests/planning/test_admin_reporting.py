@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from planning import services
 from planning.models import (
     Activity,
     ActivityProgress,
@@ -140,11 +141,14 @@ def test_budget_line_list_costs_no_query_per_row(demo_data, client, django_asser
 
 
 def test_indicator_period_picker_offers_every_period_of_the_indicators_plan(client):
-    indicator = IndicatorFactory(frequency="quarterly")
+    indicator = services.indicator_save(indicator=IndicatorFactory(frequency="quarterly"), user=None, reason="Tần suất hằng quý")
     period = IndicatorPeriodFactory(indicator=indicator)
     client.force_login(coordinator())
+    periods_before = ReportingPeriod.objects.count()
 
     picker = client.get(change_url(period)).context["adminform"].form.fields["period"].queryset
+
+    assert ReportingPeriod.objects.count() == periods_before  # opening a page writes nothing
 
     kinds = {(row.kind, row.year) for row in picker}
     assert {(PeriodKind.ANNUAL, 2030), (PeriodKind.QUARTER, 2026), (PeriodKind.MID_TERM, 2027), (PeriodKind.FINAL, 2030)} <= kinds
