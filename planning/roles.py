@@ -290,3 +290,8 @@ def visible_drafts(user, queryset: QuerySet) -> QuerySet:
     if agency is None or not is_focal_point(user):
         return queryset.none()
     return queryset.for_agency(agency)
+
+
+def took_part_in(user, report) -> bool:
+    """Did this user submit or edit the report? Then another coordinator decides on it (no self-approval)."""
+    return user.pk == report.submitted_by_id or report.editors.filter(pk=user.pk).exists()

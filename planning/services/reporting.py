@@ -376,7 +376,7 @@ def _check_reviewer(report: ProgressReport, user) -> None:
         return
     if not roles.can_review(user):
         raise PermissionDenied(_("Only MOFA's coordinators review reports."))
-    if user.pk == report.submitted_by_id or report.editors.filter(pk=user.pk).exists():
+    if roles.took_part_in(user, report):
         raise PermissionDenied(_("You submitted or edited this report: another coordinator reviews it."))
 
 

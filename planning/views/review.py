@@ -28,17 +28,14 @@ from ..forms.review import ReviewFilterForm, ReviewForm, item_field_name
 from ..models import (
     ActivityProgress,
     BudgetExecution,
-    Disaggregation,
     IndicatorPeriod,
     Organisation,
     ProgressReport,
     ReportingPeriod,
     ReportKind,
     ReportStatus,
-    ValueKind,
 )
 from ..models.fields import MonthField
-from ..models.indicators import category_label
 from ..services import reporting
 from ..services.reporting import SNAPSHOT_FIELDS
 
@@ -157,28 +154,9 @@ def item_title(item) -> tuple[str, str]:
     return "", str(item)
 
 
-def breakdown_rows(changes, dimensions: dict) -> list[Row]:
-    """An indicator period's actual breakdown, category by category: approved → reported."""
-    old = {(part.disaggregation_id, part.category): part.value for part in getattr(changes.approved, "approved_breakdown", [])} if changes.approved else {}
-    new = {(value.disaggregation_id, value.category): value.value for value in changes.item.disaggregated_values.all() if value.kind == ValueKind.ACTUAL}
-    rows = []
-    for key in sorted(set(old) | set(new), key=lambda key: (key[0] or 0, key[1])):
-        dimension = dimensions.get(key[0])
-        label = f"{dimension} · {category_label(dimension, key[1])}" if dimension else key[1]
-        before, after = old.get(key), new.get(key)
-        rows.append(Row(label, formatting.number(before) or formatting.PLACEHOLDER, formatting.number(after) or formatting.PLACEHOLDER, before != after))
-    return rows
-
-
 def review_items(report: ProgressReport) -> list[ReviewItem]:
     """`selectors.report_changes`, formatted for the page: a fixed number of queries."""
     changes = selectors.report_changes(report)
-    dimension_ids = set()
-    for change in changes:
-        if isinstance(change.item, IndicatorPeriod):
-            dimension_ids |= {value.disaggregation_id for value in change.item.disaggregated_values.all()}
-            dimension_ids |= {part.disaggregation_id for part in getattr(change.approved, "approved_breakdown", [])}
-    dimensions = {dimension.pk: dimension for dimension in Disaggregation.objects.filter(pk__in=dimension_ids)} if dimension_ids else {}
     result = []
     for change in changes:
         model = type(change.item)
@@ -188,8 +166,11 @@ def review_items(report: ProgressReport) -> list[ReviewItem]:
         ]
         # Fields empty before and now say nothing: left out (the first one stays, so no item is blank).
         rows = [row for index, row in enumerate(rows) if index == 0 or row.old != formatting.PLACEHOLDER or row.new != formatting.PLACEHOLDER]
-        if isinstance(change.item, IndicatorPeriod) and not report.is_decided:
-            rows += breakdown_rows(change, dimensions)
+        if not report.is_decided:  # an actual's breakdown, category by category (selectors.report_changes)
+            rows += [
+                Row(line.label, formatting.number(line.old) or formatting.PLACEHOLDER, formatting.number(line.new) or formatting.PLACEHOLDER, line.changed)
+                for line in change.breakdown
+            ]
         kind, title = item_title(change.item)
         result.append(
             ReviewItem(
@@ -256,7 +237,7 @@ def review_detail(request, pk: int):
             "general_comments": [comment for comment in report.comments.select_related("author") if comment.item_type_id is None],
             "transitions": report.transitions.select_related("user").order_by("at", "pk"),
             "may_decide": report.status == ReportStatus.SUBMITTED,
-            "own_report": report.submitted_by_id == request.user.pk or report.editors.filter(pk=request.user.pk).exists(),
+            "own_report": roles.took_part_in(request.user, report),
         },
     )
 
