@@ -254,6 +254,8 @@ def load() -> Plan:
     """Load the missing reference data, the sample delivery plan and the demo accounts; return the plan."""
     correct_reference_data()
     load_missing_reference_data()
+    for plan in Plan.objects.all():  # every plan reports on its calendar (years and reviews), opened here rather than by a page
+        reporting.reporting_calendar_ensure(plan=plan)
     with transaction.atomic():
         plan = Plan.objects.get(code=PLAN)
         builder = PlanDemo()
