@@ -43,8 +43,15 @@ def test_focal_point_and_coordinator_take_an_actual_through_return_and_approval(
     evidence_file = tmp_path / "bien-ban-tap-huan.pdf"
     evidence_file.write_bytes(PDF)
 
-    focal = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
-    coordinator = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
+    contexts = [browser.new_context(base_url=live_server.url, locale="vi-VN") for _person in range(2)]
+    try:
+        take_through_the_cycle(*(context.new_page() for context in contexts), item=item, sex=sex, evidence_file=evidence_file)
+    finally:  # no request of this test left open for the next one
+        for context in contexts:
+            context.close()
+
+
+def take_through_the_cycle(focal, coordinator, *, item, sex, evidence_file) -> None:
     for page in (focal, coordinator):
         page.set_default_timeout(15_000)
         page.set_viewport_size({"width": 1366, "height": 900})
