@@ -79,3 +79,31 @@ def short_date(value) -> str:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
+
+
+def field_value(field, value, *, related=None) -> str:
+    """A stored value of a model field as the reader writes it: a choice's label, `1.500.000 ₫` for a
+    `*_vnd` amount, `03/2025` for a month, `03/02/2025`, `12,5`, or PLACEHOLDER.
+
+    Values read back from JSON (approved copies, proposed changes) are converted by the field first.
+    `related(model, pk)` names a related row (or a many-to-many list of them); without it, the row is read.
+    """
+    if value is None or value == "" or value == []:
+        return PLACEHOLDER
+    if field.is_relation:
+        name = related or (lambda model, pk: model._default_manager.filter(pk=pk).first() or pk)
+        values = value if field.many_to_many else [value]
+        return ", ".join(str(name(field.related_model, pk)) for pk in values)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    value = field.to_python(value)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, Decimal | int | float):
+        return money(value) if field.name.endswith("_vnd") else number(value)
+    if isinstance(value, datetime.date):
+        month_format = getattr(field, "display_format", None)
+        return value.strftime(month_format) if month_format else short_date(value)
+    return str(value)

@@ -27,6 +27,7 @@ class MonthFormField(forms.DateField):
 
 class MonthField(models.DateField):
     description = _("Month")
+    display_format = "%m/%Y"  # how napwps.formatting.field_value writes it
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)

@@ -111,26 +111,8 @@ def edit_conflict(obj: models.Model) -> EditConflict:
             now = getattr(stored, field.attname)
             before = getattr(seen, field.attname) if seen is not None else getattr(obj, field.attname)
             if now != before:
-                changes.append((str(field.verbose_name), _display(field, before), _display(field, now)))
+                changes.append((str(field.verbose_name), formatting.field_value(field, before), formatting.field_value(field, now)))
     return EditConflict(obj, changes)
-
-
-def _display(field, value) -> str:
-    """A stored value as the reader writes it: 1.500.000 ₫, 12,5, 03/02/2025, a choice's label."""
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        target = field.related_model._default_manager.filter(pk=value).first()
-        return str(target) if target is not None else str(value)
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, Decimal):
-        return formatting.money(value) if field.name.endswith("_vnd") else formatting.number(value)
-    if isinstance(value, datetime.date):
-        return formatting.short_date(value)
-    return str(value)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 (see planning/urls.py). Focal points propose changes to their agency's rows; coordinators review.
 Every object is fetched through a queryset scoped by planning.roles: another agency's revision is a 404."""
 
-import datetime
 from collections import defaultdict
 
 from django.contrib import messages
@@ -37,7 +36,6 @@ from ..models import (
     ChangeAction,
     DeliveryPlan,
     IndicatorPeriod,
-    MonthField,
     PlanChange,
     ProgressReport,
     ReportingPeriod,
@@ -66,27 +64,6 @@ def _revisions(user):
 class FieldRow:
     def __init__(self, label, old, new):
         self.label, self.old, self.new = label, old, new
-
-
-def _display(field, value, objects) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if field.many_to_many:
-        return ", ".join(str(objects.get((field.related_model, pk), pk)) for pk in value)
-    if field.is_relation:
-        return str(objects.get((field.related_model, value), value))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    python = field.to_python(value)
-    if field.name == "amount_vnd":
-        return formatting.money(python)
-    if isinstance(field, MonthField):
-        return python.strftime("%m/%Y")
-    if isinstance(python, datetime.date):
-        return formatting.short_date(python)
-    if not isinstance(python, str) and python is not None and not isinstance(python, bool):
-        return formatting.number(python)
-    return str(python)
 
 
 def _placed_by(model, name, value, objects) -> str:
@@ -119,6 +96,10 @@ def describe(changes) -> list:
             queryset = queryset.select_related("indicator", "period")
         for obj in queryset:
             objects[(model, obj.pk)] = obj
+
+    def named(model, pk):  # the rows read above, without a query per value
+        return objects.get((model, pk), pk)
+
     for change in changes:
         model = change.target_type.model_class()
         change.target = objects.get((model, change.target_id))
@@ -133,8 +114,10 @@ def describe(changes) -> list:
         change.rows = [
             FieldRow(
                 capfirst(model._meta.get_field(name).verbose_name),
-                _display(model._meta.get_field(name), change.before.get(name), objects) if change.action == ChangeAction.CHANGE else "—",
-                _display(model._meta.get_field(name), value, objects),
+                formatting.field_value(model._meta.get_field(name), change.before.get(name), related=named)
+                if change.action == ChangeAction.CHANGE
+                else formatting.PLACEHOLDER,
+                formatting.field_value(model._meta.get_field(name), value, related=named),
             )
             for name, value in change.data.items()
             if name not in PLACING_FIELDS.get(model, ())
