@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, public_views, views
 
 app_name = "events"
 urlpatterns = [
     path("", views.EventListView.as_view(), name="event-list"),
+    *public_views.urlpatterns,
     path("new/", views.event_create, name="event-create"),
     path("figures/", views.figures, name="figures"),
     path("people/duplicates/", views.people_duplicates, name="people-duplicates"),

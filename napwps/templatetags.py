@@ -21,3 +21,16 @@ register.filter("history_reason", history.render_reason, is_safe=False)
 def history_changes(record, page_obj, model):
     """The fields `record` changed against the record before it, with labels, local dates and numbers."""
     return history.changes_for(record, page_obj, model)
+
+
+@register.simple_tag(takes_context=True)
+def page_in(context, language: str, absolute: bool = False) -> str:
+    """This page's URL in another language (`/vi/plan/2024/` ↔ `/en/plan/2024/`), its query kept;
+    absolute for canonical and alternate links."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    url = translate_url(request.get_full_path(), language)
+    return request.build_absolute_uri(url) if absolute else url

@@ -14,5 +14,5 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("workspace/", include("planning.urls")),
     path("start/", planning_views.start, name="start"),
-    path("", planning_views.start, name="home"),
+    path("", include("planning.public_urls")),
 )

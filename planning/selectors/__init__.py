@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import (
+from planning.models import (
     DECIDED_REPORT_STATUSES,
     DISBURSED_STATUSES,
     SECURED_STATUSES,
@@ -32,6 +32,7 @@ from .models import (
     ReportingPeriod,
     ReportKind,
     ReportStatus,
+    ReviewStatus,
     ValueKind,
 )
 
@@ -109,9 +110,9 @@ BUDGET_PATHS = {
 }
 
 
-def with_budget_totals(rows: QuerySet, *, year: int | None = None) -> QuerySet:
+def with_budget_totals(rows: QuerySet, *, year: int | None = None, published: bool = False) -> QuerySet:
     """Annotate activities, outputs, objectives, delivery plans or plans with budget_estimated,
-    budget_committed and budget_gap.
+    budget_committed and budget_gap (with `published`, only the lines of published delivery plans).
 
     Subqueries, so that filters joining other many-valued relations cannot double the sums, and a
     list of rows costs one query whatever its length.
@@ -120,6 +121,8 @@ def with_budget_totals(rows: QuerySet, *, year: int | None = None) -> QuerySet:
     lines = BudgetLine.objects.filter(**{path: OuterRef("pk")})
     if year is not None:
         lines = lines.filter(delivery_plan__year=year)
+    if published:
+        lines = lines.filter(delivery_plan__status=ReviewStatus.PUBLISHED)
 
     def total(condition: Q):
         summed = lines.filter(condition).order_by().values(path).annotate(total=Sum("amount_vnd")).values("total")
@@ -365,7 +368,7 @@ def report_changes(report: ProgressReport) -> list[ItemChanges]:
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from .services.reporting import SNAPSHOT_FIELDS
+    from planning.services.reporting import SNAPSHOT_FIELDS
 
     comments: dict[tuple[int, int], list] = {}
     for comment in report.comments.select_related("author").order_by("created_at", "pk"):
@@ -414,7 +417,7 @@ def _breakdown_of(period) -> dict[tuple[int, str], Decimal | None]:
 
 def _breakdown_dimensions(items, rows) -> dict:
     """The disaggregations named by the items' working and approved breakdowns, in one query."""
-    from .models import Disaggregation
+    from planning.models import Disaggregation
 
     ids = {value.disaggregation_id for item in items for value in item.disaggregated_values.all()}
     ids |= {part["disaggregation_id"] for row in rows for part in row["data"].get("breakdown", [])}
@@ -423,7 +426,7 @@ def _breakdown_dimensions(items, rows) -> dict:
 
 def _breakdown_changes(approved, new, dimensions: dict) -> list[FieldChange]:
     """One line per category of the actual's breakdown (“Sex · Female”), old against new."""
-    from .models.indicators import category_label
+    from planning.models.indicators import category_label
 
     before = _breakdown_of(approved) if approved is not None else {}
     after = _breakdown_of(new)
