@@ -389,3 +389,134 @@ def reporting_world(*, year: int = 2025):
 def reload(obj):
     """A fresh copy of a row, as another request would read it."""
     return type(obj)._default_manager.get(pk=obj.pk)
+
+
+# step 5: a published plan for the public pages ---------------------------------------------------
+
+# Values that must never reach a public page (draft, returned, approved-but-unpublished, an
+# unpublished delivery plan), each in every form a page could print it.
+LEAK_NUMBERS = (424242, 535353, 646464, 868686, 777777777)
+LEAK_TEXTS = ("LEAK-DRAFT-NARRATIVE", "LEAK-RETURNED-NARRATIVE", "LEAK-UNPUBLISHED-NARRATIVE", "LEAK-UNPUBLISHED-ACTIVITY", "LEAK-UNPUBLISHED-PLAN-NOTE")
+
+
+def leak_strings() -> list[str]:
+    forms = list(LEAK_TEXTS)
+    for number in LEAK_NUMBERS:
+        forms += [str(number), f"{number:,}".replace(",", "."), f"{number:,}"]
+    return forms
+
+
+def public_world(*, activities: int = 3, year: int = 2024, plant: bool = True):
+    """A plan whose delivery plan of `year` is published, with `activities` activities of one agency,
+    each with an activity-level indicator (a target of 10 and a breakdown by sex), a committed budget
+    line of 100.000.000 ₫ with its execution, all reported by the agency's focal point, approved and
+    published through the services (`world.add_published(n)` adds n more, of a new agency, for query
+    counts at two sizes): activity i is on track at 50 + i %, its indicator's actual is
+    7 + i (women 4, men 3 + i), its line's committed execution 90.000.000 ₫.
+
+    With `plant`, values that must never show publicly (`leak_strings()`), through the real services:
+    a correction drafted after publication (actual 424242, narrative LEAK-DRAFT-NARRATIVE); another
+    agency's returned report (535353, LEAK-RETURNED-NARRATIVE) and a third's approved but unpublished
+    one (646464, LEAK-UNPUBLISHED-NARRATIVE), on activities of the published plan; and the next year's
+    unpublished delivery plan (note LEAK-UNPUBLISHED-PLAN-NOTE) with an activity LEAK-UNPUBLISHED-ACTIVITY,
+    its 777777777 ₫ line and its indicator's target of 868686.
+    """
+    from planning import services
+    from planning.models import ActivityStatus, ReviewStatus
+
+    plan = PlanFactory()
+    delivery_plan = DeliveryPlanFactory(plan=plan, year=year)
+    DeliveryPlan.objects.filter(pk=delivery_plan.pk).update(
+        status=ReviewStatus.PUBLISHED, approval_number="01/KH-TEST", approval_date=datetime.date(year, 1, 15)
+    )
+    delivery_plan.refresh_from_db()
+    period = reporting.annual_period(plan=plan, year=year)
+    objective = ObjectiveFactory(plan=plan)
+    output = OutputFactory(objective=objective)
+    sex = DisaggregationFactory()
+    agency = OrganisationFactory()
+    focal = focal_point(agency, username="focal.public")
+    reviewer = coordinator("coord.public")
+    world = types.SimpleNamespace(
+        plan=plan, delivery_plan=delivery_plan, period=period, year=year, objective=objective, output=output, sex=sex,
+        agency=agency, focal=focal, coordinator=reviewer, activities=[], indicators=[], lines=[],
+    )  # fmt: skip
+
+    def reported_activity(lead, user, index, *, status=ActivityStatus.ON_TRACK, narrative="", actual=None):
+        activity = ActivityFactory(output=output, lead_agency=lead, planned_start=datetime.date(year, 1, 1), planned_end=datetime.date(year, 12, 1))
+        activity.delivery_plans.add(delivery_plan)
+        line = BudgetLineFactory(activity=activity, delivery_plan=delivery_plan, status=FundingStatus.COMMITTED)
+        indicator = IndicatorFactory(level=ResultLevel.ACTIVITY, activity=activity, output=None, responsible_agency=lead)
+        indicator.disaggregations.add(sex)
+        services.indicator_period_set(indicator=indicator, period=period, user=reviewer, target_value=Decimal(10))
+        progress = reporting.activity_progress_for(activity=activity, delivery_plan=delivery_plan)
+        progress.status, progress.progress = status, 50 + index
+        progress.narrative_vi = narrative or f"Đã thực hiện phần {index}"
+        progress.status_justification_vi = narrative if status != ActivityStatus.ON_TRACK else ""
+        reporting.activity_progress_save(progress=progress, user=user)
+        value = Decimal(actual if actual is not None else 7 + index)
+        services.indicator_period_set(indicator=indicator, period=period, user=user, actual_value=value)
+        row = IndicatorPeriod.objects.get(indicator=indicator, period=period)
+        DisaggregatedValue.objects.create(period=row, disaggregation=sex, category="female", value=Decimal(4))
+        DisaggregatedValue.objects.create(period=row, disaggregation=sex, category="male", value=value - 4)
+        execution = reporting.budget_execution_for(line=line)
+        execution.committed_vnd, execution.committed_on = Decimal(90_000_000), datetime.date(year, 3, 1)
+        reporting.budget_execution_save(execution=execution, user=user)
+        return activity, indicator, line
+
+    def add_published(count: int, *, lead=None, user=None):
+        """`count` more activities, reported by an agency (a new one by default), approved and published."""
+        if lead is None:
+            lead = OrganisationFactory()
+            user = focal_point(lead, username=f"focal.public.{lead.pk}")
+        for index in range(count):
+            activity, indicator, line = reported_activity(lead, user, index)
+            world.activities.append(activity)
+            world.indicators.append(indicator)
+            world.lines.append(line)
+        report = reporting.latest_report(agency_id=lead.pk, period=period)
+        reporting.report_submit(report=report, user=user)
+        reporting.report_approve(report=report, user=reviewer)
+        return reporting.report_publish(report=report, user=reviewer)
+
+    world.add_published = add_published
+    world.report = add_published(activities, lead=agency, user=focal)
+    if not plant:
+        return world
+
+    # A correction after publication, still a draft.
+    progress = reporting.activity_progress_for(activity=world.activities[0], delivery_plan=delivery_plan)
+    progress.narrative_vi, progress.status = "LEAK-DRAFT-NARRATIVE", ActivityStatus.OFF_TRACK
+    progress.status_justification_vi = "LEAK-DRAFT-NARRATIVE"
+    reporting.activity_progress_save(progress=progress, user=focal)
+    draft_row = IndicatorPeriod.objects.get(indicator=world.indicators[0], period=period)
+    DisaggregatedValue.objects.filter(period=draft_row, category="male").update(value=Decimal(424238))
+    services.indicator_period_set(indicator=world.indicators[0], period=period, user=focal, actual_value=Decimal(424242))
+    # Another agency's report, returned; a third's, approved but not published.
+    for key, number, text, ends in (
+        ("returned", 535353, "LEAK-RETURNED-NARRATIVE", "return"),
+        ("unpublished", 646464, "LEAK-UNPUBLISHED-NARRATIVE", "approve"),
+    ):
+        other = OrganisationFactory()
+        other_focal = focal_point(other, username=f"focal.{key}")
+        activity, indicator, _line = reported_activity(other, other_focal, 0, status=ActivityStatus.AT_RISK, narrative=text, actual=number)
+        other_report = reporting.report_submit(report=reporting.latest_report(agency_id=other.pk, period=period), user=other_focal)
+        if ends == "return":
+            reporting.report_return(report=other_report, user=reviewer, comment="Xem lại")
+        else:
+            reporting.report_approve(report=other_report, user=reviewer)
+        setattr(world, f"{key}_activity", activity)
+        setattr(world, f"{key}_indicator", indicator)
+    # Next year's delivery plan, not published.
+    draft_plan = DeliveryPlanFactory(plan=plan, year=year + 1, note_vi="LEAK-UNPUBLISHED-PLAN-NOTE")
+    hidden = ActivityFactory(
+        output=output, lead_agency=agency, title_vi="LEAK-UNPUBLISHED-ACTIVITY", title_en="LEAK-UNPUBLISHED-ACTIVITY",
+        planned_start=datetime.date(year + 1, 1, 1), planned_end=datetime.date(year + 1, 12, 1),
+    )  # fmt: skip
+    hidden.delivery_plans.add(draft_plan)
+    BudgetLineFactory(activity=hidden, delivery_plan=draft_plan, amount_vnd=Decimal(777777777))
+    services.indicator_period_set(
+        indicator=world.indicators[1 % activities], period=reporting.annual_period(plan=plan, year=year + 1), user=reviewer, target_value=Decimal(868686)
+    )
+    world.draft_plan, world.hidden_activity = draft_plan, hidden
+    return world
