@@ -30,6 +30,7 @@ values) or "#rrggbb"; series without `colours` take SERIES_PALETTE (Okabe–Ito)
 """
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ PROVINCE_TILES: dict[str, tuple[int, int]] = {
 TILE_SIZE = 56
 TILE_GAP = 4
 
+_ids = itertools.count(1)
 _HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
@@ -274,8 +276,10 @@ def _legend(items: list[tuple[str, str, str]], y: float, width: float) -> tuple[
 
 
 def _svg(title: str, summary: str, width: float, height: float, body: str) -> SafeString:
-    digest = hashlib.sha1(f"{title}\n{summary}\n{body}".encode()).hexdigest()[:8]
-    base = f"chart-{slugify(title)[:40].strip('-') or 'x'}-{digest}"
+    # ids: readable (the title's slug), tied to the content, and unique even when a page draws the same chart
+    # twice (four objectives' identical progress bars), which a content hash alone would not be
+    digest = hashlib.sha1(f"{title}\n{summary}\n{body}".encode()).hexdigest()[:6]
+    base = f"chart-{slugify(title)[:40].strip('-') or 'x'}-{digest}-{next(_ids)}"
     return mark_safe(  # every text in `body`, `title` and `summary` is escaped here or by the helpers
         '<svg xmlns="http://www.w3.org/2000/svg" role="img"'
         f' aria-labelledby="{base}-title {base}-desc" viewBox="0 0 {_n(width)} {_n(height)}" width="100%"'
