@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "concurrency",
     "planning",
     "events",
+    "django_filters",
 ]
 
 MIDDLEWARE = [
