@@ -429,18 +429,18 @@ class Activity(PlanPart):
     def __str__(self):
         return f"{self.code}. {self.title}"
 
-    def get_absolute_url(self):
-        return reverse("admin:planning_activity_change", args=[self.pk])
-
-    def parent_plan(self):
-        return self.output.plan
-
     def save(self, *args, **kwargs):
         self.search_text = activity_search_text(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:planning_activity_change", args=[self.pk])
+
+    def parent_plan(self):
+        return self.output.plan
 
     def clean(self):
         super().clean()
