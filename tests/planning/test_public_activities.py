@@ -319,7 +319,7 @@ def enrich(world, activity, units, *, size: int, first: int):
     activity.partner_agencies.add(*[OrganisationFactory() for _ in range(size)])
     activity.supporting_partners.add(*[OrganisationFactory() for _ in range(size)])
     for index in range(size):
-        BudgetLineFactory(activity=activity, delivery_plan=world.delivery_plan, source=FundingSource.ODA, amount_vnd=Decimal(5_000_000 + index))
+        BudgetLineFactory(activity=activity, delivery_plan=world.delivery_plan, source=FundingSource.ODA_GRANT, amount_vnd=Decimal(5_000_000 + index))
         IndicatorFactory(level=ResultLevel.ACTIVITY, activity=activity, output=None, responsible_agency=world.agency)
         event = EventFactory(start_date=datetime.date(world.year, 3, 1 + index), end_date=datetime.date(world.year, 3, 1 + index))
         event.activities.add(activity)
@@ -397,7 +397,7 @@ def test_the_budget_gap_is_estimated_minus_committed_lines(client):
     world = public_world(activities=1, plant=False)
     activity = world.activities[0]
     BudgetLineFactory(
-        activity=activity, delivery_plan=world.delivery_plan, source=FundingSource.ODA, amount_vnd=Decimal(40_000_000), status=FundingStatus.PLEDGED
+        activity=activity, delivery_plan=world.delivery_plan, source=FundingSource.ODA_GRANT, amount_vnd=Decimal(40_000_000), status=FundingStatus.PLEDGED
     )
     context = client.get(detail_url(activity)).context
     (year,) = context["budget_years"]
