@@ -106,7 +106,17 @@ def test_the_vietnamese_pages_show_no_english_interface_text(client):
     world = public_world(activities=1, plant=False)
     for url in (list_url(), detail_url(world.activities[0])):
         html = client.get(url).content.decode()
-        for english in ("Estimated budget", "Funding gap", "Lead agency", "Timeline", "Status by year", "No activity matches", "Evidence", "Search"):
+        for english in (
+            "Estimated budget",
+            "Funding gap",
+            "Lead agency",
+            "Timeline",
+            "Status by year",
+            "No activity matches",
+            "Evidence",
+            "Search",
+            "Behind target",
+        ):
             assert english not in html, (url, english)
 
 
