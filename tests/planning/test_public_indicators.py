@@ -156,3 +156,13 @@ def test_query_counts_do_not_grow_with_the_plan(client, django_assert_max_num_qu
     assert count("public:indicator-detail", big.pk) == small_page
     with django_assert_max_num_queries(small_page):
         page(client, "public:indicator-detail", world.indicators[1].pk)
+
+
+def test_a_qualitative_indicator_shows_text_targets_and_no_chart(client, world):
+    indicator = IndicatorFactory(level=ResultLevel.OUTPUT, output=world.output, measure=Measure.QUALITATIVE)
+    services.indicator_period_set(indicator=indicator, period=world.period, user=world.coordinator, target_text_vi="Ban hành hướng dẫn lồng ghép giới")
+    html = page(client, "public:indicator-detail", indicator.pk)
+    results = html[html.index('id="indicator-results"') :]
+    assert "Ban hành hướng dẫn lồng ghép giới" in results
+    assert "<svg" not in results.split("</section>")[0]
+    assert world.output.code in html and url("public:objective-detail", world.objective.pk) in html
