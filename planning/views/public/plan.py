@@ -42,10 +42,7 @@ def plan_page(request, year):
     if plan is None:
         raise Http404
     drafts = wants_drafts(request)
-    if drafts:
-        delivery_plans = list(DeliveryPlan.objects.filter(plan=plan).order_by("year"))
-    else:
-        delivery_plans = public.published_delivery_plans(plan)
+    delivery_plans = list(DeliveryPlan.objects.filter(plan=plan).order_by("year")) if drafts else public.published_delivery_plans(plan)
     delivery_plan = next((dp for dp in delivery_plans if dp.year == year), None)
     if delivery_plan is None:
         raise Http404
