@@ -47,6 +47,10 @@ def test_the_plan_page_answers_anonymously_in_both_languages(client, language):
         assert reverse("public:indicator-detail", args=[indicator.pk]) in html
     assert "<details open" in html and "<script>" not in html and "style=" not in html
     assert response.context["matched"] == 3
+    if language == "vi":
+        assert "kế hoạch triển khai năm" in html and "3 hoạt động phù hợp" in html
+        for english in ("activities match", "Funding gap", "Filter the activities", "General objective"):
+            assert english not in html
 
 
 def test_the_page_shows_published_progress_budget_and_approved_actuals(client):
