@@ -9,7 +9,7 @@ from django.utils import translation
 
 from planning.models import Activity, Organisation, OrganisationLevel, SubTask
 from planning.views.public.agencies import vietnamese_sort_key
-from tests.factories import ActivityFactory, ObjectiveFactory, OrganisationFactory, PlanFactory, TaskGroupFactory, leak_strings, public_world
+from tests.factories import ObjectiveFactory, OrganisationFactory, PlanFactory, TaskGroupFactory, leak_strings, public_world
 
 pytestmark = pytest.mark.django_db
 
