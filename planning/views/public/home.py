@@ -71,7 +71,10 @@ def budget_figures(plan, *, year: int, objectives) -> dict:
     for source in sources:
         totals = {name: sum((row[name] for row in rows if row["source"] == source), Decimal(0)) for name in MONEY_FIGURES}
         by_source.append({"label": FundingSource(source).label, **totals})
-    by_objective = {objective.pk: {name: sum((row[name] for row in rows if row["objective"] == objective.pk), Decimal(0)) for name in MONEY_FIGURES} for objective in objectives}
+    by_objective = {
+        objective.pk: {name: sum((row[name] for row in rows if row["objective"] == objective.pk), Decimal(0)) for name in MONEY_FIGURES}
+        for objective in objectives
+    }
     chart = None
     if categories:
         chart = charts.stacked_bars(
