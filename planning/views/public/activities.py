@@ -2,8 +2,7 @@
 
 Only what `planning.selectors.public` returns: activities of published delivery plans, published
 progress, published budget lines and their published execution, public evidence. Each page costs a
-fixed number of queries whatever the size of the plan; the activity page adds one per published year
-of the activity for what delivered it (`selectors.deliveries`, at most the plan's seven years).
+fixed number of queries whatever the size of the plan.
 """
 
 import datetime
@@ -215,8 +214,9 @@ def activity_detail(request, pk):
     budget_rows = public.public_budget_rows(activity)
     years, budget_total = budget_years(budget_rows)
     place_rows, current = places(activity)
+    delivered = selectors.deliveries(activity, years=[delivery_plan.year for delivery_plan, _progress in history])
     deliveries = [
-        (delivery_plan.year, [_delivery(found) for found in selectors.deliveries(activity, year=delivery_plan.year)]) for delivery_plan, _progress in history
+        (delivery_plan.year, [_delivery(found) for found in delivered if found.start.year == delivery_plan.year]) for delivery_plan, _progress in history
     ]
     context = {
         "plan": plan,
@@ -245,8 +245,8 @@ def _delivery(found) -> dict:
         "kind": found.kind,
         "start": found.start,
         "end": found.end,
-        "province": getattr(found, "province", ""),
-        "event_id": getattr(found, "pk", None),
+        "province": found.province,
+        "event_id": found.pk,
     }
 
 
