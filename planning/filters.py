@@ -78,3 +78,15 @@ class PublicActivityFilter(django_filters.FilterSet):
         if value == NOT_REPORTED:
             return queryset.exclude(pk__in=list(self.progress))
         return queryset.filter(pk__in=[pk for pk, progress in self.progress.items() if progress.status == value])
+
+
+def public_activity_filter(data, *, plan, years: list[int], year: int | None) -> PublicActivityFilter:
+    """The public activities of `year` filtered by a query string (`objective`, `task_group`, `agency`,
+    `province`, `status`, `q`): the one way the activities list, the plan page and the exports read
+    their filters. `filterset.qs` holds the activities; `filterset.progress` their published progress."""
+    data = data.copy()
+    if year is not None and not data.get("year"):
+        data["year"] = str(year)  # the latest published year, shown as chosen
+    progress = public.public_progress(public.public_activities(plan, year=year), year=year) if year is not None else {}
+    activities = public.public_activity_queryset(plan, year=year)
+    return PublicActivityFilter(data, queryset=activities, plan=plan, years=years, progress=progress)

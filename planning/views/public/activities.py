@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from napwps import charts
 from napwps.formatting import money
 from planning import selectors
-from planning.filters import PublicActivityFilter
+from planning.filters import public_activity_filter
 from planning.models import (
     DISBURSED_STATUSES,
     SECURED_STATUSES,
@@ -44,13 +44,9 @@ def activity_list(request):
     context = year_context(request)
     plan, year = context["plan"], context["year"]
     published_years = [dp.year for dp in context.pop("years")]
-    data = request.GET.copy()
-    if year is not None and not data.get("year"):
-        data["year"] = str(year)  # the latest published year, shown as chosen
-    progress = public.public_progress(public.public_activities(plan, year=year), year=year) if year is not None else {}
-    activities = public.public_activity_queryset(plan, year=year).prefetch_related(None)
-    filterset = PublicActivityFilter(data, queryset=activities, plan=plan, years=published_years, progress=progress)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = public_activity_filter(request.GET, plan=plan, years=published_years, year=year)
+    progress = filterset.progress
+    page = Paginator(filterset.qs.prefetch_related(None), PAGE_SIZE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
     context.update(
