@@ -28,6 +28,8 @@ class EventsConfig(AppConfig):
 
         if selectors.public_year_summary not in public_selectors.PUBLIC_EVENT_FIGURES:
             public_selectors.PUBLIC_EVENT_FIGURES.append(selectors.public_year_summary)
+        if selectors.open_data_event_figures not in public_selectors.PUBLIC_OPEN_DATA_EVENTS:
+            public_selectors.PUBLIC_OPEN_DATA_EVENTS.append(selectors.open_data_event_figures)
         from .models import Attendance, Event, IndicatorRule, Participation, Person, Session
 
         post_migrate.connect(grant_coordinators, sender=self)

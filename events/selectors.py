@@ -720,3 +720,77 @@ def public_year_summary(*, year: int) -> PublicYearSummary:
     figures = public_event_figures(events)
     by_sex = next((breakdown.rows for breakdown in figures.breakdowns if breakdown.dimension == "sex"), [])
     return PublicYearSummary(year=year, events=figures.events, people=figures.people, by_sex=by_sex)
+
+
+# step 6: open data --------------------------------------------------------------------------------
+
+
+def open_data_event_figures() -> tuple[list, object]:
+    """The open data of the events (registered in planning.selectors.public by events.apps): one row per
+    event that is over, with the people trained (participants present at least one day) in total, by
+    sex and by sector, each suppressed as every public figure is (`suppress`, `suppress_breakdown`).
+    Aggregates only: never a name, a contact or a person's row. The rows are read when iterated."""
+    from planning.opendata import BOOLEAN, CODE, CODES, DATE, PEOPLE, Column, choices
+
+    from .models import EventType
+
+    def breakdown_columns(dimension: str, enum, meaning: str):
+        categories = [*enum.choices, (UNKNOWN, gettext("not recorded"))]
+        return [Column(f"{dimension}_{value}", meaning % {"category": label}, PEOPLE) for value, label in categories]
+
+    columns = [
+        Column("event_code", gettext_lazy("The event's code."), CODE),
+        Column("title_vi", gettext_lazy("Title in Vietnamese.")),
+        Column("title_en", gettext_lazy("Title in English (empty when not translated).")),
+        Column("type", gettext_lazy("Kind of event."), CODE, values=choices(EventType)),
+        Column("start_date", gettext_lazy("First day."), DATE),
+        Column("end_date", gettext_lazy("Last day."), DATE),
+        Column("province_code", gettext_lazy("Statistics office code of the province it was held in, as it was then."), CODE),
+        Column("province_name_vi", gettext_lazy("Name of that province in Vietnamese.")),
+        Column("activity_codes", gettext_lazy("Codes of the activities of a published delivery plan that the event delivered."), CODES),
+        Column("people_trained", gettext_lazy("People trained: participants present on at least one day."), PEOPLE),
+        *breakdown_columns("sex", Sex, gettext("People trained of sex: %(category)s.")),
+        *breakdown_columns("sector", Sector, gettext("People trained from the sector: %(category)s.")),
+        Column("synthetic_participants", gettext_lazy("true: the participants are made up for a demonstration, and so are the figures."), BOOLEAN),
+    ]
+    return columns, _open_data_event_rows()
+
+
+def _open_data_event_rows():
+    from planning.models import Activity
+    from planning.selectors import public
+
+    plan = public.public_plan()
+    activities = public.public_activities(plan).order_by("order", "code") if plan else Activity.objects.none()
+    events = list(
+        Event.objects.filter(end_date__lt=timezone.localdate())
+        .select_related("province")
+        .prefetch_related(Prefetch("activities", queryset=activities, to_attr="public_activities"))
+        .order_by("start_date", "code")
+    )
+    rows = counted_participations(Participation.objects.filter(event__in=events)).order_by("pk").values("event_id", "person_id", "person__sex", "sector")
+    people: dict[int, dict[int, dict]] = {}
+    for row in rows:
+        people.setdefault(row["event_id"], {})[row["person_id"]] = row
+    for event in events:
+        trained = people.get(event.pk, {}).values()
+        row = {
+            "event_code": event.code,
+            "title_vi": event.title_vi,
+            "title_en": event.title_en,
+            "type": event.type,
+            "start_date": event.start_date,
+            "end_date": event.end_date,
+            "province_code": event.province.code if event.province else "",
+            "province_name_vi": event.province.name_vi if event.province else "",
+            "activity_codes": [activity.code for activity in event.public_activities],
+            "people_trained": suppress(len(trained)),
+            "synthetic_participants": event.synthetic_participants,
+        }
+        for dimension, key, enum in (("sex", "person__sex", Sex), ("sector", "sector", Sector)):
+            counts = dict.fromkeys([*enum.values, UNKNOWN], 0)
+            for person in trained:
+                value = person[key] or UNKNOWN
+                counts[value if value in counts else UNKNOWN] += 1
+            row.update({f"{dimension}_{category}": count for category, count in suppress_breakdown(counts).items()})
+        yield row

@@ -415,3 +415,34 @@ def public_event_summary(*, year) -> object | None:
     for source in PUBLIC_EVENT_FIGURES:
         return source(year=year)
     return None
+
+
+# step 6: open data ----------------------------------------------------------------------------------
+
+
+def public_progress_by_year(activities) -> dict[tuple[int, int], ActivityProgress]:
+    """The published progress of some activities in every published year, by (activity id, year) (two queries)."""
+    rows = ActivityProgress.objects.filter(activity__in=activities, delivery_plan__status=ReviewStatus.PUBLISHED)
+    rows = list(rows.select_related("delivery_plan"))
+    approved = approved_values(rows, published=True)
+    return {(row.activity_id, row.delivery_plan.year): approved[row.pk] for row in rows if row.pk in approved}
+
+
+def public_budget_executions(lines) -> dict[int, BudgetExecution]:
+    """The published execution of some budget lines (of published delivery plans), by line id (two queries)."""
+    executions = list(BudgetExecution.objects.filter(line__in=lines))
+    approved = approved_values(executions, published=True)
+    return {execution.line_id: approved[execution.pk] for execution in executions if execution.pk in approved}
+
+
+# Functions `() -> (columns, rows)` that other apps register (events.apps registers the events' public
+# figures), so that planning never imports them: `columns` a list of planning.opendata.Column, `rows`
+# an iterable of dicts keyed by column name, read only when iterated.
+PUBLIC_OPEN_DATA_EVENTS: list = []
+
+
+def public_open_data_events() -> tuple[list, object]:
+    """The events' open data (columns and rows) from the first registered source, else nothing."""
+    for source in PUBLIC_OPEN_DATA_EVENTS:
+        return source()
+    return [], ()
