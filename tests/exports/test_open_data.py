@@ -214,3 +214,15 @@ def test_query_counts_stay_the_same_whatever_the_size(client, django_assert_max_
     for (name, format), count in small.items():
         with django_assert_max_num_queries(count):
             download(client, name, format)
+
+
+def test_the_demo_plan_downloads_with_its_published_year_only(client, demo_data):
+    _text, rows = read_csv(client, "activities")
+    assert {row["year"] for row in rows} == {"2024"}  # 2025 is submitted, not published
+    assert len(rows) == 14
+    for name in DATASETS:
+        text, content = read_json(client, name, "en")
+        assert content["rows"] or name in ("indicator-breakdowns", "event-figures")
+        assert "@" not in text  # no e-mail address
+    _text, content = read_json(client, "event-figures")
+    assert all(row["synthetic_participants"] for row in content["rows"] if row["event_code"])
