@@ -24,6 +24,10 @@ class EventsConfig(AppConfig):
 
         if selectors.activity_deliveries not in planning_selectors.DELIVERY_SOURCES:
             planning_selectors.DELIVERY_SOURCES.append(selectors.activity_deliveries)
+        from planning.selectors import public as public_selectors
+
+        if selectors.public_year_summary not in public_selectors.PUBLIC_EVENT_FIGURES:
+            public_selectors.PUBLIC_EVENT_FIGURES.append(selectors.public_year_summary)
         from .models import Attendance, Event, IndicatorRule, Participation, Person, Session
 
         post_migrate.connect(grant_coordinators, sender=self)

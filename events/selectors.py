@@ -687,3 +687,30 @@ def activity_deliveries(*, activity, year: int) -> list:
 
     events = Event.objects.filter(activities=activity, start_date__year=year).order_by("start_date", "pk")
     return [Delivery(title=str(event.title), kind=event.get_type_display(), start=event.start_date, end=event.end_date) for event in events]
+
+
+# step 5: home page figures ------------------------------------------------------------------------
+
+
+@dataclass
+class PublicYearSummary:
+    """The public home page's events figures for a year: events held and the people trained by sex."""
+
+    year: int
+    events: int
+    people: int | str  # people trained, "< 5" when fewer than five
+    by_sex: list[tuple[str, int | str]]  # (sex, people), suppressed like every public breakdown
+
+    @property
+    def drawable(self) -> bool:
+        """True when every figure by sex is a number (none hidden as "< 5" or "x")."""
+        return all(isinstance(count, int) for _label, count in self.by_sex)
+
+
+def public_year_summary(*, year: int) -> PublicYearSummary:
+    """The events held in `year` (ended that year, and not after today) and the people they trained,
+    by sex, as `public_event_figures` publishes them (registered in planning.selectors.public by events.apps)."""
+    events = Event.objects.filter(end_date__year=year, end_date__lte=timezone.localdate())
+    figures = public_event_figures(events)
+    by_sex = next((breakdown.rows for breakdown in figures.breakdowns if breakdown.dimension == "sex"), [])
+    return PublicYearSummary(year=year, events=figures.events, people=figures.people, by_sex=by_sex)

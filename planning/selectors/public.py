@@ -401,3 +401,17 @@ def plan_indicators(plan: Plan) -> list:
     indicators = list(Indicator.objects.filter(plan_level_of=plan).order_by("order", "code"))
     periods = public_indicator_periods(indicators, plan=plan)
     return [(indicator, periods.get(indicator.pk, [])) for indicator in indicators]
+
+
+# home: figures from other apps ----------------------------------------------------------------------
+
+# Functions `(*, year) -> summary` that other apps register (events.apps registers the events held and
+# the people trained), so that planning never imports them.
+PUBLIC_EVENT_FIGURES: list = []
+
+
+def public_event_summary(*, year) -> object | None:
+    """The events held in `year` and the people trained, from the first registered source (or None)."""
+    for source in PUBLIC_EVENT_FIGURES:
+        return source(year=year)
+    return None
