@@ -680,13 +680,19 @@ def public_event_figures(events: QuerySet) -> PublicFigures:
     )
 
 
-def activity_deliveries(*, activity, year: int) -> list:
-    """The events that delivered an activity in a year, for planning's yearly progress
-    (registered in planning.selectors.DELIVERY_SOURCES by events.apps)."""
+def activity_deliveries(*, activity, years: list[int]) -> list:
+    """The events that delivered an activity in some years, for planning's yearly progress and public
+    activity page (registered in planning.selectors.DELIVERY_SOURCES by events.apps). Events, never people."""
     from planning.selectors import Delivery
 
-    events = Event.objects.filter(activities=activity, start_date__year=year).order_by("start_date", "pk")
-    return [Delivery(title=str(event.title), kind=event.get_type_display(), start=event.start_date, end=event.end_date) for event in events]
+    events = Event.objects.filter(activities=activity, start_date__year__in=years).select_related("province").order_by("start_date", "pk")
+    return [
+        Delivery(
+            title=str(event.title), kind=event.get_type_display(), start=event.start_date, end=event.end_date, pk=event.pk,
+            province=str(event.province.name) if event.province else "",
+        )
+        for event in events
+    ]  # fmt: skip
 
 
 # step 5: home page figures ------------------------------------------------------------------------

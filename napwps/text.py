@@ -68,3 +68,15 @@ def normalise_text_fields(sender, instance, **kwargs):
             value = getattr(instance, field.attname, None)
             if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
                 setattr(instance, field.attname, unicodedata.normalize("NFC", value))
+
+
+def fold(value) -> str:
+    """`value` as search compares it: without diacritics (đ → d), lower-case, single-spaced.
+
+    "Tập huấn  về Bình đẳng" → "tap huan ve binh dang". Store the folded text in a column and filter with
+    `column__contains=fold(word)`: the same on SQLite and PostgreSQL, whatever the collation.
+    """
+    text = unicodedata.normalize("NFD", str(value or ""))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.replace("đ", "d").replace("Đ", "d").lower()
+    return " ".join(text.split())

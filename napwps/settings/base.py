@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "concurrency",
     "planning",
     "events",
+    "django_filters",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from napwps.bilingual import TranslatedText
+from napwps.text import fold
 
 from .fields import MonthField, month_end
 from .reference import MeansOfImplementation, Organisation, Province
@@ -404,6 +405,9 @@ class Activity(PlanPart):
     planned_end = MonthField(_("planned end (month)"))
     version = AutoIncVersionField()
     is_sample = models.BooleanField(_("sample content"), default=False)
+    search_text = models.TextField(
+        _("search text"), blank=True, editable=False, help_text=_("Code, titles and description without diacritics, kept by save(), for search.")
+    )
 
     title = TranslatedText()
     description = TranslatedText()
@@ -424,6 +428,13 @@ class Activity(PlanPart):
 
     def __str__(self):
         return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = activity_search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:planning_activity_change", args=[self.pk])
@@ -456,6 +467,14 @@ class Activity(PlanPart):
     def period(self) -> tuple[datetime.date, datetime.date]:
         """First and last day of the activity's planned months."""
         return self.planned_start, month_end(self.planned_end)
+
+
+SEARCHED_FIELDS = ("code", "title_vi", "title_en", "description_vi", "description_en")
+
+
+def activity_search_text(activity) -> str:
+    """What the public search matches: the activity's code, titles and descriptions, folded (napwps.text.fold)."""
+    return fold(" ".join(str(getattr(activity, name) or "") for name in SEARCHED_FIELDS))
 
 
 def validate_activity_relations(

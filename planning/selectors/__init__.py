@@ -457,14 +457,18 @@ class Delivery:
     kind: str
     start: object  # datetime.date
     end: object
+    pk: int | None = None  # the event's id, for a link to its public page
+    province: str = ""
 
 
 DELIVERY_SOURCES: list = []
 
 
-def deliveries(activity, *, year: int) -> list[Delivery]:
-    """What delivered `activity` in `year`, from every registered source, in date order."""
-    found = [delivery for source in DELIVERY_SOURCES for delivery in source(activity=activity, year=year)]
+def deliveries(activity, *, year: int | None = None, years: Iterable[int] | None = None) -> list[Delivery]:
+    """What delivered `activity` in `year` (or in any of `years`), from every registered source, in
+    date order: one query per source."""
+    years = [year] if year is not None else list(years or [])
+    found = [delivery for source in DELIVERY_SOURCES for delivery in source(activity=activity, years=years)]
     return sorted(found, key=lambda delivery: (delivery.start, delivery.title))
 
 
