@@ -20,7 +20,8 @@ from django.utils.cache import patch_cache_control
 
 from planning.filters import public_activity_filter
 from planning.models import DeliveryPlan, Indicator, PeriodKind, ReviewStatus
-from planning.selectors import public, staff_activity_queryset, staff_logframe
+from planning.selectors import public
+from planning.selectors.staff import staff_activity_queryset, staff_logframe
 
 from . import year_context
 
