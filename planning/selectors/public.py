@@ -424,8 +424,8 @@ def public_data_version(plan: Plan) -> str:
     """A text that changes whenever something a public page or export may show changes: the latest
     publication of a report and the latest recorded change (django-simple-history, deletions included)
     of the plan's structure, delivery plans, activities, indicators and their periods, budget lines,
-    reports and agencies. One query (each subquery reads the newest row of an index on
-    history_date); the plan's id is part of it."""
+    reports and agencies. One query (a subquery per table, each reading its newest row); the plan's
+    id is part of it."""
     from django.db.models import Subquery
 
     from planning.models import Organisation, ProgressReport, SubTask, TaskGroup
@@ -437,8 +437,10 @@ def public_data_version(plan: Plan) -> str:
         model._meta.model_name: latest(model.history.model.objects.all(), "history_date")
         for model in (Plan, Objective, TaskGroup, SubTask, Output, DeliveryPlan, Activity, Indicator, IndicatorPeriod, BudgetLine, ProgressReport, Organisation)
     }
-    row = Plan.objects.filter(pk=plan.pk).annotate(
-        published=latest(ProgressReport.objects.filter(published_at__isnull=False), "published_at"), **histories
-    ).values("pk", "published", *histories)
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(published=latest(ProgressReport.objects.filter(published_at__isnull=False), "published_at"), **histories)
+        .values("pk", "published", *histories)
+    )
     found = next(iter(row), {"pk": plan.pk})
     return "|".join(f"{key}={value.isoformat() if hasattr(value, 'isoformat') else value}" for key, value in sorted(found.items()))

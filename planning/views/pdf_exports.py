@@ -202,9 +202,9 @@ def margin_css(plan, year: int) -> str:
             parts.append(css_string(piece))
     header = css_string(plan.short_name or plan.name)
     title = css_string(_("Logframe %(year)s") % {"year": year})
-    return mark_safe(
-        "@page { @top-left { content: %s; } @top-right { content: %s; } @bottom-right { content: %s; } }" % (header, title, " ".join(parts))
-    )
+    footer_content = " ".join(parts)
+    rules = f"@top-left {{ content: {header}; }} @top-right {{ content: {title}; }} @bottom-right {{ content: {footer_content}; }}"
+    return mark_safe(f"@page {{ {rules} }}")  # every text in it went through css_string
 
 
 urlpatterns = [
