@@ -68,7 +68,7 @@ def applied_filters(filterset) -> list[tuple[str, str, str]]:
         if hasattr(value, "pk"):
             shown, raw = (str(value.name) if name == "province" else str(value)), str(value.pk)
         else:
-            shown, raw = str(dict(form_field.choices).get(value, value)), str(value)
+            shown, raw = str(dict(getattr(form_field, "choices", ())).get(value, value)), str(value)
         applied.append((f"{name}={raw}", str(form_field.label), shown))
     return applied
 

@@ -105,8 +105,10 @@ def test_a_filtered_logframe_holds_only_the_filtered_activities(client, demo_dat
         assert str(activity.title_en) not in text
 
 
-def test_bad_filters_are_a_400(client, demo_data):
+def test_bad_filters_are_a_400_and_a_search_is_named_on_the_cover(client, demo_data):
     assert client.get(url(agency="nope")).status_code == 400
+    _reader, pages = read(client.get(url("en", q="no-such-activity")))
+    assert "Search: no-such-activity" in pages[0]
 
 
 def test_nothing_unpublished_reaches_the_pdf(client, reference_data):
