@@ -151,3 +151,12 @@ def test_publishing_a_report_changes_the_data_version(reference_data):
     middle = public.public_data_version(world.plan)
     reporting.report_publish(report=report, user=world.coordinator)
     assert public.public_data_version(world.plan) not in (before, middle)
+
+
+def test_plan_names_reach_the_running_header_as_inert_css_strings():
+    assert pdf_exports.css_string('a "b" \\ c\n</style><x>') == '"a \\"b\\" \\\\ c\\A \\3C /style\\3E \\3C x\\3E "'
+    plan = mock.Mock(short_name='CT "x" </style>', name="")
+    with translation.override("vi"):
+        css = pdf_exports.margin_css(plan, 2024)
+    assert '"Trang " counter(page) " / " counter(pages)' in css
+    assert "</style>" not in css and '"CT \\"x\\" \\3C /style\\3E "' in css
