@@ -460,3 +460,32 @@ def public_event_summary(*, year) -> object | None:
     for source in PUBLIC_EVENT_FIGURES:
         return source(year=year)
     return None
+
+
+# logframe pdf: what the cached exports depend on ------------------------------------------------------
+
+
+def public_data_version(plan: Plan) -> str:
+    """A text that changes whenever something a public page or export may show changes: the latest
+    publication of a report and the latest recorded change (django-simple-history, deletions included)
+    of the plan's structure, delivery plans, activities, indicators and their periods, budget lines,
+    reports and agencies. One query (a subquery per table, each reading its newest row); the plan's
+    id is part of it."""
+    from django.db.models import Subquery
+
+    from planning.models import Organisation, ProgressReport, SubTask, TaskGroup
+
+    def latest(queryset, field_name):
+        return Subquery(queryset.order_by(f"-{field_name}").values(field_name)[:1])
+
+    histories = {
+        model._meta.model_name: latest(model.history.model.objects.all(), "history_date")
+        for model in (Plan, Objective, TaskGroup, SubTask, Output, DeliveryPlan, Activity, Indicator, IndicatorPeriod, BudgetLine, ProgressReport, Organisation)
+    }
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(published=latest(ProgressReport.objects.filter(published_at__isnull=False), "published_at"), **histories)
+        .values("pk", "published", *histories)
+    )
+    found = next(iter(row), {"pk": plan.pk})
+    return "|".join(f"{key}={value.isoformat() if hasattr(value, 'isoformat') else value}" for key, value in sorted(found.items()))
