@@ -1,7 +1,15 @@
 """The public portal's pages, mounted at `/<lang>/` (see planning/views/public/)."""
 
-from .views import opendata
+from .views import opendata, pdf_exports
 from .views.public import activities, agencies, home, indicators, plan
 
 app_name = "public"
-urlpatterns = [*home.urlpatterns, *plan.urlpatterns, *activities.urlpatterns, *indicators.urlpatterns, *agencies.urlpatterns, *opendata.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *plan.urlpatterns,
+    *activities.urlpatterns,
+    *indicators.urlpatterns,
+    *agencies.urlpatterns,
+    *pdf_exports.urlpatterns,
+    *opendata.urlpatterns,
+]
