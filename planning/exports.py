@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from napwps.exporting import DATE_FORMAT, PERCENT_FORMAT, VND_FORMAT, Formula, print_ready, save_workbook, set_widths, sheet_title, write_cell
 from napwps.formatting import number, short_date
 from planning.filters import NOT_REPORTED
-from planning.models import ActivityStatus, Disaggregation, FundingSource, Measure
+from planning.models import ActivityStatus, Disaggregation, FundingSource, Measure, Organisation
 from planning.models.indicators import category_label
 from planning.selectors import budget_summary, public
 
@@ -93,6 +93,8 @@ class LogframeData:
         self.tree = public.public_logframe(plan, year=self.year, activities=self.activities)
         self.general = public.plan_indicators(plan)
         self.disaggregations = {d.pk: d for d in Disaggregation.objects.all()}
+        agency_ids = {indicator.responsible_agency_id for indicator, _periods in self.indicator_entries()}
+        self.agencies = {agency.pk: agency for agency in Organisation.objects.filter(pk__in=agency_ids)}  # one query, not one per indicator
         ids = [activity.pk for activity in self.activities]
         lines = public.public_budget_lines(plan, year=self.year).filter(activity_id__in=ids)
         self.budget = budget_summary(lines, by=("objective", "source", "year"))
@@ -352,7 +354,7 @@ class ActivitiesSheet(ExportSheet):
                 activity.code,
                 activity.title,
                 str(activity.task_group),
-                str(activity.subtask) if activity.subtask_id else "",
+                f"{activity.task_group.code}.{activity.subtask.letter}. {activity.subtask.title}" if activity.subtask_id else "",
                 str(activity.lead_agency),
                 text_list(partners),
                 text_list(province.name for province in activity.provinces.all()),
@@ -435,7 +437,7 @@ class IndicatorsSheet(ExportSheet):
                     indicator.title,
                     indicator.get_level_display(),
                     indicator.unit,
-                    str(indicator.responsible_agency) if indicator.responsible_agency_id else "",
+                    str(self.data.agencies.get(indicator.responsible_agency_id, "")),
                     str(period.period) if period else "",
                     target,
                     actual,
