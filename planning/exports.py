@@ -12,6 +12,7 @@ English exists, in italics (the cover says so).
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,6 +78,14 @@ def indicator_value(indicator, value, text="") -> str | object:
         return str(text or "")
     shown = number(value)
     return f"{shown}%" if indicator.measure == Measure.PERCENTAGE else shown
+
+
+def quantity_format(value, *, percentage: bool = False) -> str:
+    """A number format without a dangling separator: whole numbers show no decimals."""
+    whole = not isinstance(value, int | float | Decimal) or value == int(value)
+    if percentage:
+        return PERCENT_FORMAT if whole else '0.0"%"'
+    return "#,##0" if whole else "#,##0.00"
 
 
 # The data, read once -----------------------------------------------------------------------------------
@@ -423,7 +432,7 @@ class IndicatorsSheet(ExportSheet):
     def rows(self):
         for indicator, periods in self.entries:
             numeric = indicator.measure != Measure.QUALITATIVE
-            value_format = PERCENT_FORMAT if indicator.measure == Measure.PERCENTAGE else "#,##0.##"
+            percentage = indicator.measure == Measure.PERCENTAGE
             for period in periods or [None]:
                 target = actual = ""
                 if period is not None:
@@ -444,7 +453,7 @@ class IndicatorsSheet(ExportSheet):
                     standing_label(period.standing) if period else _("No target"),
                     *(parts.get((dimension.pk, category)) for dimension, category in self.categories),
                 ]
-                formats = {6: value_format, 7: value_format, **{self.fixed + i: "#,##0.##" for i in range(len(self.categories))}}
+                formats = {index: quantity_format(value, percentage=percentage and index in (6, 7)) for index, value in enumerate(cells) if index >= 6}
                 yield Row(cells, formats=formats)
 
 
