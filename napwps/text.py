@@ -80,3 +80,10 @@ def fold(value) -> str:
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.replace("đ", "d").replace("Đ", "d").lower()
     return " ".join(text.split())
+
+
+def vi_sort_key(text) -> str:
+    """Orders names (of agencies, provinces, places) word by word as written, in the Vietnamese alphabet,
+    a syllable's tones after the toneless syllable: "Bộ Công an" < "Bộ Y tế" < "Đà Nẵng" < "Hà Nội".
+    For people, who are listed by given name, use `name_sort_key`."""
+    return " ".join(_word_key(word) for word in str(text or "").split())

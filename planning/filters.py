@@ -7,10 +7,10 @@ provinces of today, the published years), and an invalid value is a form error, 
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from napwps.text import fold
+from napwps.text import fold, vi_sort_key
 from planning.models import Activity, ActivityStatus, Organisation, Province
 from planning.selectors import public
 
@@ -49,10 +49,12 @@ class PublicActivityFilter(django_filters.FilterSet):
         self.filters["year"].extra["choices"] = [(year, year) for year in reversed(years)]
         self.filters["objective"].queryset = plan.objectives.order_by("order", "code")
         self.filters["task_group"].queryset = plan.task_groups.order_by("order", "code")
-        leads = public.public_activities(plan).values("lead_agency")
-        self.filters["agency"].queryset = Organisation.objects.filter(pk__in=leads).order_by("name_vi")
-        # The provinces of today; each also matches the units it was made of before July 2025.
-        self.filters["province"].queryset = Province.objects.filter(valid_to__isnull=True).order_by("name_vi")
+        # Agencies leading an activity of the chosen year; the provinces of today, each also matching
+        # the units it was made of (public.in_province). Both in the Vietnamese alphabet.
+        leads = Organisation.objects.filter(pk__in=self.queryset.order_by().values("lead_agency"))
+        self.filters["agency"].queryset = in_order(leads, key=lambda agency: vi_sort_key(agency.name_vi))
+        provinces = Province.objects.filter(valid_to__isnull=True)
+        self.filters["province"].queryset = in_order(provinces, key=lambda province: vi_sort_key(province.name_vi))
         self.form.fields["province"].label_from_instance = lambda province: str(province.name)
         for name, form_field in self.form.fields.items():
             attrs = form_field.widget.attrs
@@ -60,6 +62,18 @@ class PublicActivityFilter(django_filters.FilterSet):
             if self.is_bound and name in self.form.errors:
                 attrs["class"] += " is-invalid"
                 attrs["aria-describedby"] = f"{self.form[name].auto_id}-errors"
+
+    def chosen(self) -> dict:
+        """The valid filters in force, by name, the year left out (it is the page's, not a filter)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return {name: value for name, value in cleaned.items() if name != "year" and value not in (None, "")}
+
+    def query(self) -> list[tuple[str, str]]:
+        """The valid filters in force as query parameters, to keep in links (the year left out)."""
+        return [(name, str(value.pk) if hasattr(value, "pk") else str(value)) for name, value in self.chosen().items()]
 
     def scoped(self, queryset, name, value):
         return queryset  # the view scoped the queryset to the chosen year
@@ -70,9 +84,7 @@ class PublicActivityFilter(django_filters.FilterSet):
         return queryset
 
     def in_province(self, queryset, name, value):
-        units = Province.objects.filter(Q(pk=value.pk) | Q(successors=value)).values("pk")
-        through = Activity.provinces.through.objects.filter(activity_id=OuterRef("pk"), province_id__in=units)
-        return queryset.filter(Exists(through))
+        return public.in_province(queryset, value)
 
     def with_status(self, queryset, name, value):
         if value == NOT_REPORTED:
@@ -80,13 +92,23 @@ class PublicActivityFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=[pk for pk, progress in self.progress.items() if progress.status == value])
 
 
-def public_activity_filter(data, *, plan, years: list[int], year: int | None) -> PublicActivityFilter:
+def in_order(queryset, *, key):
+    """A queryset ordered by a Python key (one query to read it): for orders a database collation
+    cannot give, such as the Vietnamese alphabet."""
+    ids = [row.pk for row in sorted(queryset, key=key)]
+    if not ids:
+        return queryset.none()
+    return queryset.filter(pk__in=ids).order_by(Case(*[When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)], output_field=IntegerField()))
+
+
+def public_activity_filter(data, *, plan, years: list[int], year: int | None, queryset=None) -> PublicActivityFilter:
     """The public activities of `year` filtered by a query string (`objective`, `task_group`, `agency`,
     `province`, `status`, `q`): the one way the activities list, the plan page and the exports read
-    their filters. `filterset.qs` holds the activities; `filterset.progress` their published progress."""
+    their filters. `filterset.qs` holds the activities; `filterset.progress` their published progress.
+    `queryset` replaces the public activities of the year (the plan page's staff view of drafts)."""
     data = data.copy()
     if year is not None and not data.get("year"):
         data["year"] = str(year)  # the latest published year, shown as chosen
     progress = public.public_progress(public.public_activities(plan, year=year), year=year) if year is not None else {}
-    activities = public.public_activity_queryset(plan, year=year)
+    activities = public.public_activity_queryset(plan, year=year) if queryset is None else queryset
     return PublicActivityFilter(data, queryset=activities, plan=plan, years=years, progress=progress)

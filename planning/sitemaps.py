@@ -7,7 +7,6 @@ task groups, activities of a published delivery plan, public indicators and the 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from planning.models import Organisation
 from planning.selectors import public
 
 
@@ -80,7 +79,7 @@ class AgencySitemap(PublicSitemap):
         plan = public.public_plan()
         if plan is None:
             return []
-        return list(Organisation.objects.filter(led_activities__in=public.public_activities(plan)).distinct().order_by("name_vi", "pk"))
+        return list(public.public_organisations(plan).order_by("name_vi", "pk"))
 
 
 SITEMAPS = {

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from planning.models import (
+    STATUS_COLOURS,
     Activity,
     ActivityProgress,
     ActivityStatus,
@@ -33,9 +34,11 @@ from planning.models import (
     Indicator,
     IndicatorPeriod,
     Objective,
+    Organisation,
     Output,
     PeriodKind,
     Plan,
+    Province,
     ReportStatus,
     ReviewStatus,
 )
@@ -92,6 +95,29 @@ def public_activity_queryset(plan: Plan, *, year: int | None = None) -> QuerySet
     return with_budget_totals(activities, year=year, published=True).order_by("order", "code")
 
 
+def province_units(province: Province) -> QuerySet:
+    """A province and the units it was formed from (2025 mergers, and the Huế change before them): an
+    activity placed in any of them is in the province."""
+    return Province.objects.filter(Q(pk=province.pk) | Q(successors=province) | Q(successors__successors=province)).values("pk")
+
+
+def in_province(activities: QuerySet, province: Province) -> QuerySet:
+    """The activities placed in a province or in one of the units it was formed from."""
+    places = Activity.provinces.through.objects.filter(activity_id=OuterRef("pk"), province_id__in=province_units(province))
+    return activities.filter(Exists(places))
+
+
+def public_organisations(plan: Plan) -> QuerySet:
+    """Organisations that lead, partner or support an activity of a published delivery plan (any year):
+    the agencies with a public page."""
+    activities = public_activities(plan)
+    return Organisation.objects.filter(
+        Exists(activities.filter(lead_agency=OuterRef("pk")))
+        | Exists(activities.filter(partner_agencies=OuterRef("pk")))
+        | Exists(activities.filter(supporting_partners=OuterRef("pk")))
+    )
+
+
 def activity_years(activities) -> dict[int, list[int]]:
     """The published years of each activity, by activity id (one query)."""
     years: dict[int, list[int]] = {}
@@ -135,8 +161,6 @@ class StatusCount:
 
 def status_counts(activities, progress: dict[int, ActivityProgress]) -> tuple[list[StatusCount], int]:
     """How many activities stand in each of the five statuses, and how many were not reported yet."""
-    from planning.models import STATUS_COLOURS
-
     counts = dict.fromkeys(ActivityStatus.values, 0)
     unreported = 0
     for activity in activities:
@@ -160,12 +184,33 @@ class Standing:
     NO_TARGET = "no_target"
 
 
+@dataclass(frozen=True)
+class PublicTarget:
+    """A period's target, copied out of its row so that no working value travels with it."""
+
+    target_value: Decimal | None
+    target_numerator: Decimal | None
+    target_denominator: Decimal | None
+    target_text_vi: str
+    target_text_en: str
+
+    @property
+    def target_text(self):
+        from napwps.bilingual import translate
+
+        return translate(self, "target_text")
+
+    @classmethod
+    def of(cls, row: IndicatorPeriod) -> "PublicTarget":
+        return cls(row.target_value, row.target_numerator, row.target_denominator, row.target_text_vi, row.target_text_en)
+
+
 @dataclass
 class PublicPeriod:
     """One period of an indicator as the public sees it."""
 
     period: object  # ReportingPeriod
-    target: IndicatorPeriod | None  # the row, read for its target fields only
+    target: PublicTarget | None
     actual: IndicatorPeriod | None  # the published approved copy (approved_breakdown included)
     standing: str = Standing.NO_TARGET
 
@@ -209,7 +254,7 @@ def public_indicator_periods(indicators, *, plan: Plan, kinds=None) -> dict[int,
             actual.proposed_value = actual.proposed_at = None  # a count from events is a working value
         if not target_public and actual is None:
             continue
-        target = row if target_public and _has_target(row) else None
+        target = PublicTarget.of(row) if target_public and _has_target(row) else None
         result.setdefault(row.indicator_id, []).append(
             PublicPeriod(
                 period=row.period,
@@ -415,3 +460,32 @@ def public_event_summary(*, year) -> object | None:
     for source in PUBLIC_EVENT_FIGURES:
         return source(year=year)
     return None
+
+
+# logframe pdf: what the cached exports depend on ------------------------------------------------------
+
+
+def public_data_version(plan: Plan) -> str:
+    """A text that changes whenever something a public page or export may show changes: the latest
+    publication of a report and the latest recorded change (django-simple-history, deletions included)
+    of the plan's structure, delivery plans, activities, indicators and their periods, budget lines,
+    reports and agencies. One query (a subquery per table, each reading its newest row); the plan's
+    id is part of it."""
+    from django.db.models import Subquery
+
+    from planning.models import Organisation, ProgressReport, SubTask, TaskGroup
+
+    def latest(queryset, field_name):
+        return Subquery(queryset.order_by(f"-{field_name}").values(field_name)[:1])
+
+    histories = {
+        model._meta.model_name: latest(model.history.model.objects.all(), "history_date")
+        for model in (Plan, Objective, TaskGroup, SubTask, Output, DeliveryPlan, Activity, Indicator, IndicatorPeriod, BudgetLine, ProgressReport, Organisation)
+    }
+    row = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(published=latest(ProgressReport.objects.filter(published_at__isnull=False), "published_at"), **histories)
+        .values("pk", "published", *histories)
+    )
+    found = next(iter(row), {"pk": plan.pk})
+    return "|".join(f"{key}={value.isoformat() if hasattr(value, 'isoformat') else value}" for key, value in sorted(found.items()))

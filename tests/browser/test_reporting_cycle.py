@@ -1,14 +1,19 @@
 """The whole reporting cycle in Chromium: a focal point reports an actual with its breakdown and
 evidence and submits; a coordinator returns it with a comment on the item; the focal point corrects
-and resubmits; the coordinator approves, and only then does the approved value change."""
+and resubmits; the coordinator approves, and only then does the approved value change. An anonymous
+visitor sees the actual on the public indicator page once the coordinator has published the report, and
+not before."""
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from planning import selectors
-from planning.models import Disaggregation, Evidence, IndicatorPeriod, ProgressReport, ReportStatus, ReviewComment
+from planning.models import DeliveryPlan, Disaggregation, Evidence, IndicatorPeriod, ProgressReport, ReportStatus, ReviewComment, ReviewStatus
 
 from .conftest import log_in
 
@@ -35,15 +40,43 @@ def submit(page, comment: str) -> None:
     page.wait_for_selector("#report-locked")
 
 
+def public_result(page, item: IndicatorPeriod) -> str | None:
+    """What the public indicator page shows as the item's result: the Result cell of its period's row
+    (None when the page lists no such period)."""
+    with translation.override("vi"):
+        url, period = reverse("public:indicator-detail", args=[item.indicator_id]), str(item.period)
+    assert page.goto(url).status == 200
+    return page.evaluate(
+        """(period) => {
+            const row = [...document.querySelectorAll('table.indicator-periods tbody tr')].find((tr) => tr.querySelector('th').textContent.trim() === period);
+            return row ? row.querySelectorAll('td')[1].innerText.trim() : null;
+        }""",
+        period,
+    )
+
+
+def shows(result: str | None, value: str) -> bool:
+    return result is not None and re.match(rf"{value}(?![\d.,])", result) is not None
+
+
+def assert_not_public(page, item: IndicatorPeriod) -> None:
+    """The period's row is on the public page (its target is public), without any actual the agency typed."""
+    result = public_result(page, item)
+    assert result is not None, f"the public indicator page has no row for {item.period}"
+    assert not any(shows(result, typed) for typed in ("18", "20", "21")), f"the public indicator page shows {result!r}, a value not published"
+
+
 def test_focal_point_and_coordinator_take_an_actual_through_return_and_approval(browser, live_server, demo_data, tmp_path):
     sex = Disaggregation.objects.get(code="sex")
     item = IndicatorPeriod.objects.select_related("indicator").get(indicator__code="1.2.2.I1", period__year=2025)
     item.indicator.disaggregations.add(sex)  # the sample indicator now needs its actual by sex
     assert selectors.approved_value(item) is None  # 2025 was never approved
+    # The 2025 delivery plan is published, so only the report's publication keeps its actual off the public pages.
+    assert DeliveryPlan.objects.filter(year=2025).update(status=ReviewStatus.PUBLISHED, approval_number="1234/QĐ-BNG", approval_date=date(2025, 1, 20)) == 1
     evidence_file = tmp_path / "bien-ban-tap-huan.pdf"
     evidence_file.write_bytes(PDF)
 
-    contexts = [browser.new_context(base_url=live_server.url, locale="vi-VN") for _person in range(2)]
+    contexts = [browser.new_context(base_url=live_server.url, locale="vi-VN") for _person in range(3)]
     try:
         take_through_the_cycle(*(context.new_page() for context in contexts), item=item, sex=sex, evidence_file=evidence_file)
     finally:  # no request of this test left open for the next one
@@ -51,8 +84,8 @@ def test_focal_point_and_coordinator_take_an_actual_through_return_and_approval(
             context.close()
 
 
-def take_through_the_cycle(focal, coordinator, *, item, sex, evidence_file) -> None:
-    for page in (focal, coordinator):
+def take_through_the_cycle(focal, coordinator, visitor, *, item, sex, evidence_file) -> None:
+    for page in (focal, coordinator, visitor):
         page.set_default_timeout(15_000)
         page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -89,6 +122,9 @@ def take_through_the_cycle(focal, coordinator, *, item, sex, evidence_file) -> N
     report_actual(focal, item, sex, total="21", women="13", men="8")
     submit(focal, "Đã sửa số nữ")
 
+    # Submitted, the actual is not public.
+    assert_not_public(visitor, item)
+
     # The coordinator approves: only now is 21 the approved actual, with its breakdown.
     coordinator.goto(reverse("planning:review-detail", args=[report.pk]))
     coordinator.wait_for_selector("#review-form")
@@ -101,3 +137,17 @@ def take_through_the_cycle(focal, coordinator, *, item, sex, evidence_file) -> N
     assert approved.actual_value == Decimal("21")
     assert {(part.category, part.value) for part in approved.approved_breakdown} == {("female", Decimal("13")), ("male", Decimal("8"))}
     assert selectors.approved_value(item, published=True) is None  # approved, not yet published
+
+    # Approved is not public yet: the coordinator publishes the report from its review page, and then the
+    # anonymous visitor reads 21 on the indicator's public page.
+    assert_not_public(visitor, item)
+    coordinator.goto(reverse("planning:review-detail", args=[report.pk]))
+    coordinator.click("#publish-link a")
+    coordinator.wait_for_selector("#reports-to-publish")
+    coordinator.click("#reports-to-publish + form button[type=submit]")
+    coordinator.wait_for_url(lambda url: url.rstrip("/").endswith("/workspace/review"))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED
+    assert selectors.approved_value(item, published=True).actual_value == Decimal("21")
+    result = public_result(visitor, item)
+    assert shows(result, "21"), f"the public indicator page shows {result!r} for {item.period}, not the published 21"

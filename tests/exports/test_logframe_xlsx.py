@@ -180,6 +180,9 @@ def test_the_plan_page_and_the_activities_list_link_to_the_workbook_with_their_f
 
     plan_page = client.get(f"{plan_url}?agency={world.agency.pk}")
     list_page = client.get(f"/en/activities/?agency={world.agency.pk}&page=1")
+    with translation.override("en"):
+        pdf_url = reverse("public:export-logframe-pdf")
+    assert f"{pdf_url}?agency={world.agency.pk}&amp;year={world.year}" in plan_page.content.decode()
 
     assert f"{url}?agency={world.agency.pk}&amp;year={world.year}" in plan_page.content.decode()
     assert (

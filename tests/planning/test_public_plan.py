@@ -168,10 +168,13 @@ def test_a_current_province_also_finds_activities_in_its_predecessors(client):
     assert shown(response) == [world.activities[0].pk, world.activities[1].pk]
     assert shown(client.get(plan_url(world.year, query=f"province={other.pk}"))) == [world.activities[2].pk]
     # Only current provinces are offered; a former one is not a choice.
-    offered = response.context["filters"].provinces
+    offered = list(response.context["filters"].form.fields["province"].queryset)
     assert new in offered and other in offered and old not in offered
     response = client.get(plan_url(world.year, query=f"province={old.pk}"))
-    assert len(shown(response)) == 3 and response.context["filters"].errors
+    assert len(shown(response)) == 3 and response.context["filters"].form.errors["province"]
+    # The activities list reads the same filter the same way.
+    listed = client.get(reverse("public:activity-list") + f"?year={world.year}&province={new.pk}")
+    assert [activity.pk for activity, _progress in listed.context["rows"]] == [world.activities[0].pk, world.activities[1].pk]
     assert Province.objects.filter(pk=old.pk).exists()
 
 
@@ -186,9 +189,9 @@ def test_invalid_filters_are_ignored_never_an_error(client, query):
 
 def test_only_public_options_are_offered(client):
     world = public_world(activities=2)
-    filters = client.get(plan_url(world.year)).context["filters"]
-    assert set(filters.agencies) == {world.agency, world.returned_activity.lead_agency, world.unpublished_activity.lead_agency}
-    assert all(group.plan_id == world.plan.pk for group in filters.task_groups)
+    fields = client.get(plan_url(world.year)).context["filters"].form.fields
+    assert set(fields["agency"].queryset) == {world.agency, world.returned_activity.lead_agency, world.unpublished_activity.lead_agency}
+    assert all(group.plan_id == world.plan.pk for group in fields["task_group"].queryset)
 
 
 def test_the_public_page_costs_the_same_queries_at_two_sizes(client, django_assert_max_num_queries):

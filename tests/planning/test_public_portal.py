@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from planning.selectors import public
-from tests.factories import EventFactory, leak_strings, public_world
+from tests.factories import EventFactory, OrganisationFactory, leak_strings, public_world
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +18,15 @@ def public_urls(world) -> list[str]:
     year = world.year
     activities = list(public.public_activities(world.plan))
     indicators = list(public.public_indicators(world.plan))
-    agencies = {a.lead_agency_id for a in activities}
+    agencies = set(public.public_organisations(world.plan).values_list("pk", flat=True))
     event = EventFactory()
     event.activities.add(world.activities[0], world.hidden_activity)
     urls = [
         reverse("public:home"),
         reverse("public:home") + f"?year={year}",
         reverse("public:plan", args=[year]),
+        reverse("public:plan", args=[year]) + f"?drafts=1&agency={world.agency.pk}&task_group={world.activities[0].task_group_id}",
+        reverse("public:plan-latest") + "?drafts=1",
         reverse("public:activity-list"),
         reverse("public:activity-list") + "?q=LEAK",
         reverse("public:indicator-list"),
@@ -43,12 +45,13 @@ def public_urls(world) -> list[str]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_unpublished_value_appears_on_any_public_page(client, language):
     world = public_world(activities=3)
+    world.activities[1].supporting_partners.add(OrganisationFactory(name_vi="Đối tác hỗ trợ"))
     leaks = leak_strings()
     with translation.override(language):
-        urls = public_urls(world)
+        urls = [*public_urls(world), "/sitemap.xml"]
     assert len(urls) > 20
     for url in urls:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
         html = response.content.decode()
         found = [leak for leak in leaks if leak in html]

@@ -6,14 +6,14 @@ progress and the budget lines of published delivery plans. Each page costs a fix
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext
 
 from napwps import charts
-from napwps.text import name_sort_key
+from napwps.text import vi_sort_key
 from planning.models import Activity, FundingSource, Objective, Organisation, OrganisationLevel, PeriodKind, TaskGroup
 from planning.selectors import public
 
@@ -24,22 +24,6 @@ NOT_REPORTED_COLOUR = "#FFFFFF"  # drawn with a dark outline, and named in the l
 
 
 # Reads only these pages use ----------------------------------------------------------------------
-
-
-def public_organisations(plan):
-    """Organisations that lead, partner or support an activity of a published delivery plan (any year)."""
-    activities = public.public_activities(plan)
-    return Organisation.objects.filter(
-        Exists(activities.filter(lead_agency=OuterRef("pk")))
-        | Exists(activities.filter(partner_agencies=OuterRef("pk")))
-        | Exists(activities.filter(supporting_partners=OuterRef("pk")))
-    )
-
-
-def vietnamese_sort_key(text: str) -> str:
-    """Orders names word by word in the Vietnamese alphabet, tones after the toneless syllable
-    ("Bộ Công an" before "Bộ Y tế"): `napwps.text.name_sort_key` of each word, in the written order."""
-    return "".join(name_sort_key(word) for word in (text or "").split())
 
 
 def _rows(activities, progress) -> list[tuple]:
@@ -148,7 +132,7 @@ LEVEL_GROUPS = (
 def agency_list(request):
     context = year_context(request)
     plan, year = context["plan"], context["year"]
-    organisations = sorted(public_organisations(plan), key=lambda org: vietnamese_sort_key(org.name_vi))
+    organisations = sorted(public.public_organisations(plan), key=lambda org: vi_sort_key(org.name_vi))
     activities = list(_activities_of_year(plan, year).prefetch_related(None))
     progress = public.public_progress([a.pk for a in activities], year=year) if year else {}
     led: dict[int, list] = {}
@@ -181,7 +165,7 @@ def agency_list(request):
 def agency_detail(request, pk):
     context = year_context(request)
     plan, year = context["plan"], context["year"]
-    public_ids = set(public_organisations(plan).values_list("pk", flat=True))
+    public_ids = set(public.public_organisations(plan).values_list("pk", flat=True))
     if pk not in public_ids:
         raise Http404
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)

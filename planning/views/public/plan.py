@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 
-from napwps.text import _word_key
-from planning.models import Activity, DeliveryPlan, Indicator, Organisation, PeriodKind, Province, ReviewStatus
-from planning.selectors import public, staff_activity_queryset, staff_logframe
+from planning.filters import public_activity_filter
+from planning.models import DeliveryPlan, Indicator, PeriodKind, ReviewStatus
+from planning.selectors import public
+from planning.selectors.staff import staff_activity_queryset, staff_logframe
 
 from . import year_context
 
@@ -47,9 +46,9 @@ def plan_page(request, year):
     if delivery_plan is None:
         raise Http404
 
-    base = staff_activity_queryset(plan, year=year) if drafts else public.public_activity_queryset(plan, year=year)
-    filters = PlanFilters(request.GET, plan=plan, activities=base)
-    activities = filters.apply(base)
+    base = staff_activity_queryset(plan, year=year) if drafts else None
+    filters = public_activity_filter(request.GET, plan=plan, years=[dp.year for dp in delivery_plans], year=year, queryset=base)
+    activities = filters.qs
     if drafts:
         general, tree = staff_logframe(plan, year=year, activities=activities)
     else:
@@ -98,61 +97,6 @@ def wants_drafts(request) -> bool:
 
 def _with_query(url: str, params: list[tuple[str, str]]) -> str:
     return f"{url}?{urlencode(params)}" if params else url
-
-
-# Filters ---------------------------------------------------------------------------------------------
-
-
-class PlanFilters:
-    """Task group, lead agency and province from the query string.
-
-    Only public options are offered: the plan's task groups, the agencies leading an activity of the
-    page's year, the current (post-2025) provinces. A value that is not one of them is ignored with a
-    message. A province also matches activities in the units it was formed from (`predecessors`).
-    """
-
-    def __init__(self, data, *, plan, activities):
-        self.task_groups = list(plan.task_groups.order_by("order", "code"))
-        leads = activities.order_by().values("lead_agency_id")
-        self.agencies = sorted(Organisation.objects.filter(pk__in=leads), key=lambda agency: _name_key(agency.name))
-        self.provinces = sorted(Province.objects.filter(valid_to__isnull=True), key=lambda province: _name_key(province.name))
-        self.errors: list[str] = []
-        self.task_group = self._choose(data, "task_group", self.task_groups, _("task group"))
-        self.agency = self._choose(data, "agency", self.agencies, _("lead agency"))
-        self.province = self._choose(data, "province", self.provinces, _("province"))
-
-    def _choose(self, data, name, options, label):
-        value = data.get(name, "").strip()
-        if not value:
-            return None
-        found = next((option for option in options if str(option.pk) == value), None)
-        if found is None:
-            self.errors.append(_("The %(filter)s asked for is not one of the choices; it was ignored.") % {"filter": label})
-        return found
-
-    @property
-    def active(self) -> bool:
-        return any((self.task_group, self.agency, self.province))
-
-    def apply(self, activities):
-        if self.task_group:
-            activities = activities.filter(task_group=self.task_group)
-        if self.agency:
-            activities = activities.filter(lead_agency=self.agency)
-        if self.province:
-            units = Province.objects.filter(Q(pk=self.province.pk) | Q(successors=self.province) | Q(successors__successors=self.province))
-            places = Activity.provinces.through.objects.filter(activity_id=OuterRef("pk"), province__in=units.values("pk"))
-            activities = activities.filter(Exists(places))
-        return activities
-
-    def query(self) -> list[tuple[str, str]]:
-        """The valid filters, as query parameters to keep in links."""
-        chosen = (("task_group", self.task_group), ("agency", self.agency), ("province", self.province))
-        return [(name, str(option.pk)) for name, option in chosen if option is not None]
-
-
-def _name_key(name) -> list[str]:
-    return [_word_key(word) for word in str(name).split()]
 
 
 # Indicators of the year ------------------------------------------------------------------------------

@@ -1,0 +1,212 @@
+"""The logframe of one published year as a PDF (issue 10 §2): `/<lang>/exports/logframe.pdf`.
+
+The same filters as the public pages (`planning.filters.public_activity_filter`: `year`, `objective`,
+`task_group`, `agency`, `province`, `status`, `q`), the same reads (`planning.selectors.public`: only
+published delivery plans and values approved and published) and the same charts (`napwps.charts`).
+A4 landscape: a cover, a table of contents, the logframe matrix, the indicators with their charts and
+the budget summary. The only font is the vendored DejaVu Sans (`static/css/logframe-print.css`).
+
+Rendered files are cached (Django's cache) under the language, the filters, the day and
+`public.public_data_version(plan)`, so a file is rendered again only when published data changed.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponseBadRequest
+from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from napwps import charts
+from napwps.exporting import pdf_bytes, pdf_response
+from napwps.formatting import number, percent
+from planning.filters import public_activity_filter
+from planning.models import FundingSource, Measure, PeriodKind
+from planning.selectors import budget_summary, budget_totals, public
+
+from .public import year_context
+
+FONT_FAMILY = "NAPWPS DejaVu Sans"  # the @font-face of static/css/logframe-print.css, and nothing else
+FILTER_NAMES = ("objective", "task_group", "agency", "province", "status", "q")
+CACHE_PREFIX = "logframe-pdf-v1"
+CACHE_SECONDS = 2 * 24 * 3600  # the day is part of the key: older files need not stay longer
+TEMPLATE = "planning/pdf/logframe.html"
+
+
+def logframe_pdf(request):
+    context = year_context(request)
+    plan, year = context["plan"], context["year"]
+    if year is None:
+        raise Http404
+    published_years = [dp.year for dp in context["years"]]
+    filterset = public_activity_filter(request.GET, plan=plan, years=published_years, year=year)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items())
+        return HttpResponseBadRequest(_("These filters are not valid: %(errors)s") % {"errors": errors}, content_type="text/plain; charset=utf-8")
+    applied = applied_filters(filterset)
+    filename = f"logframe-{year}.pdf"
+    key = cache_key(plan, year, applied)
+    data = cache.get(key)
+    if data is None:
+        data = render_logframe(request, context, filterset, applied)
+        cache.set(key, data, CACHE_SECONDS)
+    return pdf_response(filename, data)
+
+
+def applied_filters(filterset) -> list[tuple[str, str, str]]:
+    """(name, label, value shown) of every filter in use, the year apart."""
+    applied = []
+    for name in FILTER_NAMES:
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        form_field = filterset.form.fields[name]
+        if hasattr(value, "pk"):
+            shown, raw = (str(value.name) if name == "province" else str(value)), str(value.pk)
+        else:
+            shown, raw = str(dict(getattr(form_field, "choices", ())).get(value, value)), str(value)
+        applied.append((f"{name}={raw}", str(form_field.label), shown))
+    return applied
+
+
+def cache_key(plan, year: int, applied) -> str:
+    parts = [get_language(), str(year), timezone.localdate().isoformat(), *sorted(raw for raw, _label, _shown in applied), public.public_data_version(plan)]
+    return f"{CACHE_PREFIX}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()}"
+
+
+# The document ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorEntry:
+    """One indicator as the PDF shows it: its period of the year and its chart over every public period."""
+
+    indicator: object
+    periods: list
+    level: str
+    year_period: public.PublicPeriod | None = None
+    chart: charts.Chart | None = None
+    baseline: str = ""  # the figures of the year, formatted ("" when there is none)
+    target: str = ""
+    actual: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"indicator-{self.indicator.pk}"
+
+
+@dataclass
+class BudgetGroup:
+    objective: object
+    rows: list = field(default_factory=list)  # [(source label, figures)]
+    total: dict | None = None
+
+
+def render_logframe(request, context, filterset, applied) -> bytes:
+    plan, year = context["plan"], context["year"]
+    activities = filterset.qs
+    tree = public.public_logframe(plan, year=year, activities=activities)
+    general = [indicator_entry(indicator, periods, year, _("General objective")) for indicator, periods in public.plan_indicators(plan)]
+    indicators = list(general)
+    for objective in tree:
+        objective.entries = [indicator_entry(i, p, year, _("Objective")) for i, p in objective.indicators]
+        indicators += objective.entries
+        for output in objective.outputs:
+            output.entries = [indicator_entry(i, p, year, _("Output")) for i, p in output.indicators]
+            indicators += output.entries
+            for node in output.activities:
+                node.entries = [indicator_entry(i, p, year, _("Activity")) for i, p in node.indicators]
+                indicators += node.entries
+    lines = public.public_budget_lines(plan, year=year).filter(activity__in=activities.order_by().values("pk"))
+    document = {
+        **context,
+        "font_family": FONT_FAMILY,
+        "tree": tree,
+        "general": general,
+        "indicators": indicators,
+        "charted": [entry for entry in indicators if entry.chart is not None],
+        "budget": budget_groups(lines, tree),
+        "budget_total": budget_totals(lines),
+        "applied": applied,
+        "activity_count": sum(len(output.activities) for objective in tree for output in objective.outputs),
+        "generated": timezone.localdate(),
+        "margin_css": margin_css(plan, year),
+    }
+    return pdf_bytes(TEMPLATE, document, request=request)
+
+
+def indicator_entry(indicator, periods, year: int, level: str) -> IndicatorEntry:
+    entry = IndicatorEntry(indicator, periods, level)
+    entry.year_period = next((p for p in periods if p.period.kind == PeriodKind.ANNUAL and p.period.year == year), None)
+    fmt = percent if indicator.measure == Measure.PERCENTAGE else number
+    entry.baseline = fmt(indicator.baseline_value) if indicator.baseline_value is not None else str(indicator.baseline_text or "")
+    found = entry.year_period
+    if found is not None:
+        entry.target = fmt(found.target_value) if found.target_value is not None else str(found.target.target_text or "") if found.target else ""
+        entry.actual = fmt(found.actual_value) if found.actual_value is not None else str(found.actual.actual_text or "") if found.actual else ""
+    if periods and indicator.measure != Measure.QUALITATIVE:
+        chart = charts.target_actual(
+            [str(p.period) for p in periods],
+            [p.target_value for p in periods],
+            [p.actual_value for p in periods],
+            title=_("Targets and published results: %(code)s") % {"code": indicator.code},
+            target_label=_("Target"),
+            actual_label=_("Result"),
+            baseline=indicator.baseline_value,
+            baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
+            fmt=fmt,
+            period_label=_("Period"),
+        )
+        entry.chart = with_font(chart)
+    return entry
+
+
+def with_font(chart: charts.Chart) -> charts.Chart:
+    """The chart drawn in the vendored font only: its SVG names the browsers' font stack, which WeasyPrint
+    would fill from the machine's fonts."""
+    svg = str(chart.svg).replace(f'font-family="{charts.FONT_FAMILY}"', f'font-family="{FONT_FAMILY}"')
+    chart.svg = mark_safe(svg)  # the same markup, one attribute changed to a constant
+    return chart
+
+
+def budget_groups(lines, tree) -> list[BudgetGroup]:
+    """The filtered activities' published budget lines by objective × funding source (three queries)."""
+    sources = dict(FundingSource.choices)
+    groups = {node.objective.pk: BudgetGroup(node.objective) for node in tree}
+    for row in budget_summary(lines, by=("objective", "source")):
+        groups[row["objective"]].rows.append((str(sources.get(row["source"], row["source"])), row))
+    for row in budget_summary(lines, by=("objective",)):
+        groups[row["objective"]].total = row
+    return [group for group in groups.values() if group.rows]
+
+
+def css_string(text) -> str:
+    """A CSS string literal of any text: quotes, backslashes, line breaks and `<` escaped."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("\r", "").replace("<", "\\3C ").replace(">", "\\3E ")
+    return f'"{escaped}"'
+
+
+def margin_css(plan, year: int) -> str:
+    """The running header and footer: translated text around the page counters."""
+    marker = "\x00"
+    footer = _("Page %(page)s of %(pages)s") % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
+    parts = []
+    for index, piece in enumerate(footer.split(marker)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    header = css_string(plan.short_name or plan.name)
+    title = css_string(_("Logframe %(year)s") % {"year": year})
+    footer_content = " ".join(parts)
+    rules = f"@top-left {{ content: {header}; }} @top-right {{ content: {title}; }} @bottom-right {{ content: {footer_content}; }}"
+    return mark_safe(f"@page {{ {rules} }}")  # every text in it went through css_string
+
+
+urlpatterns = [
+    path("exports/logframe.pdf", logframe_pdf, name="export-logframe-pdf"),
+]
