@@ -44,6 +44,18 @@ SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 # Spreadsheets -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula the code wrote (`Formula("=SUM(D5:D9)")`): the only way a cell becomes a formula.
+    Data never does: a text starting with "=" stays text (see `write_cell`)."""
+
+    text: str
+
+    def __post_init__(self):
+        if not self.text.startswith("="):
+            raise ValueError(f"A formula starts with '=': {self.text[:50]!r}")
+
+
 @dataclass
 class Sheet:
     """One worksheet: a title, a header row, the rows, and optionally each column's width."""
@@ -56,8 +68,8 @@ class Sheet:
 
 def cell_value(value):
     """What openpyxl should store: numbers and dates as they are, everything else as plain text."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, Formula):
+        return value
     if isinstance(value, bool | int | float | Decimal):
         return value
     if isinstance(value, datetime.datetime):
@@ -69,8 +81,12 @@ def cell_value(value):
 
 
 def write_cell(worksheet, row: int, column: int, value):
-    """Write one cell; text is always a string cell, never a formula."""
+    """Write one cell; text is always a string cell, never a formula (only a `Formula` is one)."""
     value = cell_value(value)
+    if isinstance(value, Formula):
+        cell = worksheet.cell(row=row, column=column, value=value.text)
+        cell.data_type = "f"
+        return cell
     cell = worksheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -139,6 +155,40 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
             worksheet.auto_filter.ref = f"A1:{last_column}{max(row_number, 1)}"
     if not workbook.worksheets:
         workbook.create_sheet("Sheet")
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# Print-ready workbooks (step 6: the logframe workbook) ----------------------------------------------
+
+VND_FORMAT = "#,##0"  # Vietnamese dong have no decimals
+PERCENT_FORMAT = '0"%"'  # a stored 0-100 percentage, shown with its sign
+
+
+def print_ready(worksheet, *, title_rows: str | None = None, freeze: str | None = None, landscape: bool = True) -> None:
+    """A4, landscape, fit to the page width (as many pages down as needed), `title_rows` (e.g. "3:4")
+    repeated at the top of every printed page, and panes frozen at `freeze` (e.g. "C5")."""
+    setup = worksheet.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = worksheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_options.horizontalCentered = False
+    worksheet.page_margins.left = worksheet.page_margins.right = 0.4
+    if title_rows:
+        worksheet.print_title_rows = title_rows
+    if freeze:
+        worksheet.freeze_panes = freeze
+
+
+def set_widths(worksheet, widths: dict[int, float]) -> None:
+    """Column widths by column number (1 = A)."""
+    for column, width in widths.items():
+        worksheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def save_workbook(workbook) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

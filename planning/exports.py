@@ -1,0 +1,551 @@
+"""The logframe workbook of the public portal (issue 10 §1): published data only, in the reader's language.
+
+`LogframeWorkbook(...).render()` returns the .xlsx bytes. It reads ONLY through
+`planning.selectors.public` (published delivery plans, values approved AND published), after the
+public filters (`planning.filters.public_activity_filter`) chose the activities; one plan-year per
+workbook. Each sheet is a small class that yields `Row`s; `napwps.exporting` writes the cells, so
+typed text never becomes a formula: only the Budget sheet's `Formula`s (written here) are formulas.
+
+Plan content follows the visible-fallback rule: an English workbook shows the Vietnamese text where no
+English exists, in italics (the cover says so).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from napwps.exporting import DATE_FORMAT, PERCENT_FORMAT, VND_FORMAT, Formula, print_ready, save_workbook, set_widths, sheet_title, write_cell
+from napwps.formatting import number, short_date
+from planning.filters import NOT_REPORTED
+from planning.models import ActivityStatus, Disaggregation, FundingSource, Measure, Organisation
+from planning.models.indicators import category_label
+from planning.selectors import budget_summary, public
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+GROUP_FILLS = {0: PatternFill("solid", fgColor="C9D6EA"), 1: PatternFill("solid", fgColor="E3EAF4"), 2: PatternFill("solid", fgColor="F1F4F9")}
+PLANNED_FILL = PatternFill("solid", fgColor="BDD7EE")
+ACTUAL_FILL = PatternFill("solid", fgColor="2F75B5")
+TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+BOLD, TITLE_FONT, ACTUAL_FONT = Font(bold=True), Font(bold=True, size=14), Font(bold=True, color="FFFFFF")
+THIN = Side(style="thin", color="A6A6A6")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+@dataclass
+class Row:
+    """One row of a sheet. `level` marks a group row (0 = general objective … 2 = output), drawn bold
+    and shaded; `indent` indents the `indent_column`; `formats` are number formats by column index."""
+
+    values: list
+    level: int | None = None
+    indent: int = 0
+    bold: bool = False
+    formats: dict[int, str] = field(default_factory=dict)
+    fills: dict[int, PatternFill] = field(default_factory=dict)
+    fonts: dict[int, Font] = field(default_factory=dict)
+
+
+def text_list(items) -> str:
+    return "; ".join(str(item) for item in items if item)
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = month.replace(year=month.year + 1, month=1) if month.month == 12 else month.replace(month=month.month + 1)
+    return months
+
+
+def standing_label(standing: str) -> str:
+    return {
+        public.Standing.MET: _("On track"),
+        public.Standing.BEHIND: _("Behind target"),
+        public.Standing.NOT_REPORTED: _("Not reported yet"),
+    }.get(standing, _("No target"))
+
+
+def indicator_value(indicator, value, text="") -> str | object:
+    """A target, baseline or result as the reader writes it (a number cell is used where it stands alone)."""
+    if value is None:
+        return str(text or "")
+    shown = number(value)
+    return f"{shown}%" if indicator.measure == Measure.PERCENTAGE else shown
+
+
+def quantity_format(value, *, percentage: bool = False) -> str:
+    """A number format without a dangling separator: whole numbers show no decimals."""
+    whole = not isinstance(value, int | float | Decimal) or value == int(value)
+    if percentage:
+        return PERCENT_FORMAT if whole else '0.0"%"'
+    return "#,##0" if whole else "#,##0.00"
+
+
+# The data, read once -----------------------------------------------------------------------------------
+
+
+class LogframeData:
+    """Everything the sheets show, read through the public selectors in a fixed number of queries."""
+
+    def __init__(self, *, plan, delivery_plan, filterset):
+        self.plan, self.delivery_plan, self.year = plan, delivery_plan, delivery_plan.year
+        self.filterset = filterset
+        self.activities = list(filterset.qs)
+        self.progress = filterset.progress
+        self.tree = public.public_logframe(plan, year=self.year, activities=self.activities)
+        self.general = public.plan_indicators(plan)
+        self.disaggregations = {d.pk: d for d in Disaggregation.objects.all()}
+        agency_ids = {indicator.responsible_agency_id for indicator, _periods in self.indicator_entries()}
+        self.agencies = {agency.pk: agency for agency in Organisation.objects.filter(pk__in=agency_ids)}  # one query, not one per indicator
+        ids = [activity.pk for activity in self.activities]
+        lines = public.public_budget_lines(plan, year=self.year).filter(activity_id__in=ids)
+        self.budget = budget_summary(lines, by=("objective", "source", "year"))
+
+    def indicator_entries(self):
+        """(indicator, public periods) in the logframe's order: the general objective's first."""
+        yield from self.general
+        for objective in self.tree:
+            yield from objective.indicators
+            for output in objective.outputs:
+                yield from output.indicators
+                for node in output.activities:
+                    yield from node.indicators
+
+
+# The sheets ------------------------------------------------------------------------------------------
+
+
+class ExportSheet:
+    """A titled sheet: a title row, a line of context, the header rows, then `rows()`."""
+
+    title = ""
+    widths: dict[int, float] = {}
+    freeze_column = "A"
+    wrap = True
+
+    def __init__(self, data: LogframeData, context_line: str):
+        self.data, self.context_line = data, context_line
+
+    def heading(self) -> str:
+        return self.title
+
+    def header_rows(self) -> list[list]:
+        return []
+
+    def rows(self):
+        return iter(())
+
+    def before_header(self) -> list[Row]:
+        """Rows between the title block and the header (a legend)."""
+        return []
+
+    def write(self, worksheet) -> None:
+        write_cell(worksheet, 1, 1, self.heading()).font = TITLE_FONT
+        write_cell(worksheet, 2, 1, self.context_line)
+        row_number = 3
+        for row in self.before_header():
+            self.write_row(worksheet, row_number, row)
+            row_number += 1
+        first_header = row_number
+        for header in self.header_rows():
+            for column, label in enumerate(header, start=1):
+                cell = write_cell(worksheet, row_number, column, label)
+                cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, Alignment(vertical="top", wrap_text=True, horizontal="center"), BOX
+            row_number += 1
+        header_end = row_number - 1
+        self.first_data_row = row_number
+        for row in self.rows():
+            self.write_row(worksheet, row_number, row)
+            row_number += 1
+        self.last_data_row = row_number - 1
+        self.after_rows(worksheet, row_number)
+        set_widths(worksheet, self.widths)
+        title_rows = f"{first_header}:{header_end}" if header_end >= first_header else None
+        print_ready(worksheet, title_rows=title_rows, freeze=f"{self.freeze_column}{header_end + 1}")
+
+    def write_row(self, worksheet, row_number: int, row: Row) -> None:
+        for column, value in enumerate(row.values, start=1):
+            cell = write_cell(worksheet, row_number, column, value)
+            cell.border = BOX
+            cell.alignment = Alignment(vertical="top", wrap_text=self.wrap, indent=row.indent if column == self.indent_column else 0)
+            if row.level is not None or row.bold:
+                cell.font = BOLD
+                if row.level is not None:
+                    cell.fill = GROUP_FILLS.get(row.level, GROUP_FILLS[2])
+            if getattr(value, "is_fallback", False):
+                cell.font = Font(bold=cell.font.b, italic=True)
+            if column - 1 in row.formats:
+                cell.number_format = row.formats[column - 1]
+            if column - 1 in row.fills:
+                cell.fill = row.fills[column - 1]
+            if column - 1 in row.fonts:
+                cell.font = row.fonts[column - 1]
+
+    indent_column = 3
+
+    def after_rows(self, worksheet, row_number: int) -> None:
+        pass
+
+
+class CoverSheet(ExportSheet):
+    widths = {1: 28, 2: 90}
+
+    def __init__(self, data, context_line, *, filters_in_words: str, sheet_titles: list[str]):
+        super().__init__(data, context_line)
+        self.filters_in_words, self.sheet_titles = filters_in_words, sheet_titles
+
+    @property
+    def title(self):
+        return _("Cover")
+
+    def heading(self):
+        return _("Logframe of the delivery plan %(year)s") % {"year": self.data.year}
+
+    def rows(self):
+        plan, delivery_plan = self.data.plan, self.data.delivery_plan
+        decision = " ".join(
+            part for part in (plan.decision_number, _("of %(date)s") % {"date": short_date(plan.decision_date)} if plan.decision_date else "") if part
+        )
+        approval = " ".join(
+            part
+            for part in (
+                delivery_plan.approval_number,
+                _("of %(date)s") % {"date": short_date(delivery_plan.approval_date)} if delivery_plan.approval_date else "",
+            )
+            if part
+        )
+        yield Row([_("Plan"), plan.name])
+        yield Row([_("Decision"), decision])
+        yield Row([_("Year"), self.data.year])
+        yield Row([_("Delivery plan approved by"), approval])
+        yield Row([_("Filters"), self.filters_in_words])
+        yield Row([_("Activities"), len(self.data.activities)])
+        yield Row([_("Date of export"), timezone.localdate()], formats={1: DATE_FORMAT})
+        yield Row([_("Data status"), _("Published data only: the approved delivery plan and the values approved and published by the coordinator.")], bold=True)
+        yield Row([_("Language"), _("Text with no English version yet is shown in Vietnamese, in italics.")])
+        yield Row([_("Sheets"), "\n".join(self.sheet_titles)])
+
+    def write(self, worksheet):
+        super().write(worksheet)
+        for row in worksheet.iter_rows(min_row=self.first_data_row, max_col=1):
+            row[0].font = BOLD
+        worksheet.freeze_panes = None
+
+
+class LogframeSheet(ExportSheet):
+    widths = {1: 16, 2: 9, 3: 48, 4: 44, 5: 18, 6: 24, 7: 30, 8: 30}
+    freeze_column = "D"
+
+    @property
+    def title(self):
+        return _("Logframe")
+
+    def header_rows(self):
+        return [[_("Level"), _("Code"), _("Narrative"), _("Indicators"), _("Baseline"), _("Targets"), _("Means of verification"), _("Assumptions")]]
+
+    def rows(self):
+        data = self.data
+        yield from self.entity(_("General objective"), "", data.plan.general_objective, "", data.general, level=0, indent=0)
+        for objective in data.tree:
+            yield from self.entity(
+                _("Specific objective"),
+                objective.objective.code,
+                objective.objective.title,
+                objective.objective.assumptions,
+                objective.indicators,
+                level=1,
+                indent=1,
+            )
+            for output in objective.outputs:
+                yield from self.entity(_("Output"), output.output.code, output.output.title, output.output.assumptions, output.indicators, level=2, indent=2)
+                for node in output.activities:
+                    yield from self.entity(_("Activity"), node.activity.code, node.activity.title, "", node.indicators, level=None, indent=3)
+
+    def entity(self, level_label, code, narrative, assumptions, indicators, *, level, indent):
+        cells = [self.indicator_cells(indicator, periods) for indicator, periods in indicators] or [["", "", "", ""]]
+        yield Row([level_label, code, narrative, *cells[0], assumptions], level=level, indent=indent)
+        for more in cells[1:]:
+            yield Row(["", "", "", *more, ""], indent=indent)
+
+    def indicator_cells(self, indicator, periods):
+        if indicator.baseline_value is not None:
+            baseline = indicator_value(indicator, indicator.baseline_value)
+            if indicator.baseline_year:
+                baseline = f"{baseline} ({indicator.baseline_year})"
+        else:
+            baseline = indicator.baseline_text
+        targets = "\n".join(f"{p.period}: {indicator_value(indicator, p.target_value, p.target.target_text)}" for p in periods if p.target is not None)
+        return [f"{indicator.code} {indicator.title}", baseline, targets, indicator.means_of_verification]
+
+
+class ActivitiesSheet(ExportSheet):
+    fixed = 10
+    freeze_column = "C"
+
+    @property
+    def title(self):
+        return _("Activities")
+
+    def __init__(self, data, context_line):
+        super().__init__(data, context_line)
+        self.months = self.timeline_months()
+        self.widths = {1: 9, 2: 40, 3: 28, 4: 28, 5: 22, 6: 26, 7: 18, 8: 13, 9: 30, 10: 10}
+        self.widths.update({self.fixed + i: 4 for i in range(1, len(self.months) + 1)})
+
+    def timeline_months(self) -> list[datetime.date]:
+        plan, year = self.data.plan, self.data.year
+        starts, ends = [datetime.date(year, 1, 1)], [datetime.date(year, 12, 1)]
+        for activity in self.data.activities:
+            starts.append(activity.planned_start)
+            ends.append(activity.planned_end)
+            found = self.data.progress.get(activity.pk)
+            if found is not None and found.actual_start:
+                starts.append(found.actual_start)
+                ends.append(found.actual_end or found.actual_start)
+        first = max(min(starts), datetime.date(plan.start_year, 1, 1))
+        last = min(max(ends), datetime.date(plan.end_year, 12, 1))
+        return months_between(first, last)
+
+    def before_header(self):
+        planned, actual = self.planned_mark(), self.actual_mark()
+        return [
+            Row(
+                [
+                    _("Legend"),
+                    _("Shaded months: planned (%(planned)s) and actually run (%(actual)s), as approved and published.")
+                    % {"planned": planned, "actual": actual},
+                ],
+                bold=True,
+            ),
+            Row(["", f"{planned} = " + _("planned month")], fills={0: PLANNED_FILL}),
+            Row(["", f"{actual} = " + _("actual month")], fills={0: ACTUAL_FILL}),
+        ]
+
+    def planned_mark(self):
+        return pgettext("timeline: planned month", "P")
+
+    def actual_mark(self):
+        return pgettext("timeline: actual month", "A")
+
+    def header_rows(self):
+        years = []
+        for month in self.months:
+            years.append(month.year if month.month == 1 or month == self.months[0] else "")
+        top = [""] * self.fixed + years
+        top[self.fixed - 1] = _("Year")
+        labels = [
+            _("Code"),
+            _("Title"),
+            _("Task group"),
+            _("Sub-task"),
+            _("Lead agency"),
+            _("Partners"),
+            _("Provinces"),
+            _("Status %(year)s") % {"year": self.data.year},
+            _("Justification of the status"),
+            _("Progress (%)"),
+        ]
+        return [top, [*labels, *(month.month for month in self.months)]]
+
+    def rows(self):
+        planned_mark, actual_mark = self.planned_mark(), self.actual_mark()
+        for activity in self.data.activities:
+            found = self.data.progress.get(activity.pk)
+            partners = [*activity.partner_agencies.all(), *activity.supporting_partners.all()]
+            cells = [
+                activity.code,
+                activity.title,
+                str(activity.task_group),
+                f"{activity.task_group.code}.{activity.subtask.letter}. {activity.subtask.title}" if activity.subtask_id else "",
+                str(activity.lead_agency),
+                text_list(partners),
+                text_list(province.name for province in activity.provinces.all()),
+                found.get_status_display() if found else _("Not reported yet"),
+                found.status_justification if found else "",
+                found.progress if found else None,
+            ]
+            fills, fonts = {}, {}
+            actual_end = None
+            if found is not None and found.actual_start:
+                actual_end = found.actual_end or min(datetime.date(self.data.year, 12, 1), self.months[-1])
+            for index, month in enumerate(self.months, start=self.fixed):
+                planned = activity.planned_start <= month <= activity.planned_end
+                actual = found is not None and found.actual_start is not None and found.actual_start <= month <= actual_end
+                if actual:
+                    cells.append(actual_mark)
+                    fills[index], fonts[index] = ACTUAL_FILL, ACTUAL_FONT
+                elif planned:
+                    cells.append(planned_mark)
+                    fills[index] = PLANNED_FILL
+                else:
+                    cells.append("")
+            yield Row(cells, formats={self.fixed - 1: PERCENT_FORMAT}, fills=fills, fonts=fonts)
+
+    def write(self, worksheet):
+        super().write(worksheet)
+        header_top = self.first_data_row - 2
+        # one "year" label over each year's months
+        start = None
+        for index, month in enumerate(self.months):
+            column = self.fixed + 1 + index
+            if start is None or month.month == 1:
+                start = column
+            is_last = index == len(self.months) - 1 or self.months[index + 1].month == 1
+            if is_last and column > start:
+                worksheet.merge_cells(start_row=header_top, start_column=start, end_row=header_top, end_column=column)
+
+
+class IndicatorsSheet(ExportSheet):
+    fixed = 9
+    freeze_column = "C"
+
+    @property
+    def title(self):
+        return _("Indicators")
+
+    def __init__(self, data, context_line):
+        super().__init__(data, context_line)
+        self.entries = list(data.indicator_entries())
+        categories = {}
+        for _indicator, periods in self.entries:
+            for period in periods:
+                for part in getattr(period.actual, "approved_breakdown", None) or []:
+                    dimension = data.disaggregations.get(part.disaggregation_id)
+                    if dimension is not None:
+                        categories.setdefault((dimension.order, dimension.code, part.disaggregation_id, part.category), (dimension, part.category))
+        self.categories = [categories[key] for key in sorted(categories)]
+        self.widths = {1: 9, 2: 48, 3: 14, 4: 12, 5: 26, 6: 16, 7: 14, 8: 14, 9: 16}
+        self.widths.update({self.fixed + i: 14 for i in range(1, len(self.categories) + 1)})
+
+    def header_rows(self):
+        labels = [_("Code"), _("Indicator"), _("Level"), _("Unit"), _("Responsible agency"), _("Period"), _("Target"), _("Approved result"), _("Standing")]
+        breakdown = [f"{dimension.name}: {category_label(dimension, category)}" for dimension, category in self.categories]
+        return [[*labels, *breakdown]]
+
+    def rows(self):
+        for indicator, periods in self.entries:
+            numeric = indicator.measure != Measure.QUALITATIVE
+            percentage = indicator.measure == Measure.PERCENTAGE
+            for period in periods or [None]:
+                target = actual = ""
+                if period is not None:
+                    if period.target is not None:
+                        target = period.target_value if numeric and period.target_value is not None else period.target.target_text
+                    if period.actual is not None:
+                        actual = period.actual_value if numeric and period.actual_value is not None else period.actual.actual_text
+                parts = {(p.disaggregation_id, p.category): p.value for p in (getattr(period.actual, "approved_breakdown", None) or [])} if period else {}
+                cells = [
+                    indicator.code,
+                    indicator.title,
+                    indicator.get_level_display(),
+                    indicator.unit,
+                    str(self.data.agencies.get(indicator.responsible_agency_id, "")),
+                    str(period.period) if period else "",
+                    target,
+                    actual,
+                    standing_label(period.standing) if period else _("No target"),
+                    *(parts.get((dimension.pk, category)) for dimension, category in self.categories),
+                ]
+                formats = {index: quantity_format(value, percentage=percentage and index in (6, 7)) for index, value in enumerate(cells) if index >= 6}
+                yield Row(cells, formats=formats)
+
+
+class BudgetSheet(ExportSheet):
+    widths = {1: 48, 2: 28, 3: 8, 4: 18, 5: 18, 6: 18, 7: 18}
+    freeze_column = "D"
+    indent_column = 0
+
+    @property
+    def title(self):
+        return _("Budget")
+
+    def header_rows(self):
+        return [[_("Objective"), _("Funding source"), _("Year"), _("Estimated (VND)"), _("Committed (VND)"), _("Disbursed (VND)"), _("Funding gap (VND)")]]
+
+    def rows(self):
+        objectives = {node.objective.pk: (index, node.objective) for index, node in enumerate(self.data.tree)}
+        sources = dict(FundingSource.choices)
+        ordered = sorted(self.data.budget, key=lambda row: (objectives.get(row["objective"], (999, None))[0], list(sources).index(row["source"]), row["year"]))
+        self.count = len(ordered)
+        row_number = self.first_data_row
+        for row in ordered:
+            objective = objectives.get(row["objective"], (None, ""))[1]
+            yield Row(
+                [
+                    str(objective),
+                    str(sources.get(row["source"], row["source"])),
+                    row["year"],
+                    row["estimated"],
+                    row["committed"],
+                    row["disbursed"],
+                    Formula(f"=D{row_number}-E{row_number}"),
+                ],
+                formats={3: VND_FORMAT, 4: VND_FORMAT, 5: VND_FORMAT, 6: VND_FORMAT},
+            )
+            row_number += 1
+
+    def after_rows(self, worksheet, row_number):
+        first, last = self.first_data_row, max(self.last_data_row, self.first_data_row)
+        if self.count == 0:
+            self.write_row(worksheet, row_number, Row([_("No published budget line for these activities."), "", "", None, None, None, None]))
+            last, row_number = row_number, row_number + 1
+        total = [_("Total"), "", "", *(Formula(f"=SUM({column}{first}:{column}{last})") for column in "DEF"), Formula(f"=D{row_number}-E{row_number}")]
+        self.write_row(
+            worksheet,
+            row_number,
+            Row(total, bold=True, formats={3: VND_FORMAT, 4: VND_FORMAT, 5: VND_FORMAT, 6: VND_FORMAT}, fills=dict.fromkeys(range(7), TOTAL_FILL)),
+        )
+        note = _(
+            "Estimated: every published line; committed and disbursed: lines whose funding reached that stage. Gap = estimated − committed. Totals and gaps are formulas: edit the amounts and they follow."
+        )
+        write_cell(worksheet, row_number + 2, 1, note).alignment = WRAP
+        worksheet.merge_cells(start_row=row_number + 2, start_column=1, end_row=row_number + 2, end_column=7)
+        worksheet.row_dimensions[row_number + 2].height = 45
+
+
+# The workbook ----------------------------------------------------------------------------------------
+
+
+class LogframeWorkbook:
+    """Cover, Logframe, Activities, Indicators and Budget of one published plan-year."""
+
+    def __init__(self, *, plan, delivery_plan, filterset, filters_in_words: str):
+        self.data = LogframeData(plan=plan, delivery_plan=delivery_plan, filterset=filterset)
+        self.filters_in_words = filters_in_words
+
+    def render(self) -> bytes:
+        data = self.data
+        context_line = " · ".join([str(data.plan), _("Delivery plan %(year)s") % {"year": data.year}, self.filters_in_words, _("Published data only")])
+        sheets = [LogframeSheet(data, context_line), ActivitiesSheet(data, context_line), IndicatorsSheet(data, context_line), BudgetSheet(data, context_line)]
+        taken: set[str] = set()
+        cover_title = sheet_title(_("Cover"), taken)
+        titles = [sheet_title(sheet.title, taken) for sheet in sheets]
+        cover = CoverSheet(data, context_line, filters_in_words=self.filters_in_words, sheet_titles=titles)
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for title, sheet in [(cover_title, cover), *zip(titles, sheets, strict=True)]:
+            sheet.write(workbook.create_sheet(title))
+        return save_workbook(workbook)
+
+
+def filters_in_words(filterset) -> str:
+    """The filters applied, as the cover says them: "Lead agency: …; Province: …" (or none)."""
+    cleaned = filterset.form.cleaned_data
+    parts = []
+    for name in ("objective", "task_group", "agency", "province", "status", "q"):
+        value = cleaned.get(name)
+        if value in (None, ""):
+            continue
+        if name == "province":
+            value = value.name
+        elif name == "status":
+            value = _("Not reported yet") if value == NOT_REPORTED else ActivityStatus(value).label
+        parts.append(f"{filterset.form.fields[name].label}: {value}")
+    return "; ".join(str(part) for part in parts) if parts else _("No filter: every published activity of the year")
