@@ -22,8 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from napwps.exporting import DATE_FORMAT, PERCENT_FORMAT, VND_FORMAT, Formula, print_ready, save_workbook, set_widths, sheet_title, write_cell
 from napwps.formatting import number, short_date
-from planning.filters import NOT_REPORTED
-from planning.models import ActivityStatus, Disaggregation, FundingSource, Measure, Organisation
+from planning.models import Disaggregation, FundingSource, Measure, Organisation
 from planning.models.indicators import category_label
 from planning.selectors import budget_summary, public
 
@@ -537,15 +536,5 @@ class LogframeWorkbook:
 
 def filters_in_words(filterset) -> str:
     """The filters applied, as the cover says them: "Lead agency: …; Province: …" (or none)."""
-    cleaned = filterset.form.cleaned_data
-    parts = []
-    for name in ("objective", "task_group", "agency", "province", "status", "q"):
-        value = cleaned.get(name)
-        if value in (None, ""):
-            continue
-        if name == "province":
-            value = value.name
-        elif name == "status":
-            value = _("Not reported yet") if value == NOT_REPORTED else ActivityStatus(value).label
-        parts.append(f"{filterset.form.fields[name].label}: {value}")
-    return "; ".join(str(part) for part in parts) if parts else _("No filter: every published activity of the year")
+    parts = [f"{label}: {value}" for label, value in filterset.described()]
+    return "; ".join(parts) if parts else str(_("No filter: every published activity of the year"))

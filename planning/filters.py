@@ -75,6 +75,17 @@ class PublicActivityFilter(django_filters.FilterSet):
         """The valid filters in force as query parameters, to keep in links (the year left out)."""
         return [(name, str(value.pk) if hasattr(value, "pk") else str(value)) for name, value in self.chosen().items()]
 
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in force as (label, value) in the reader's language, for an export's cover."""
+        described = []
+        for name, value in self.chosen().items():
+            if name == "province":
+                value = value.name
+            elif name == "status":
+                value = dict(self.filters["status"].extra["choices"]).get(value, value)
+            described.append((str(self.form.fields[name].label), str(value)))
+        return described
+
     def scoped(self, queryset, name, value):
         return queryset  # the view scoped the queryset to the chosen year
 

@@ -18,7 +18,7 @@ from planning.filters import public_activity_filter
 from .public import year_context
 
 
-def _public_filters(request):
+def public_filters(request):
     """The plan, the chosen published year and the filterset, or a 400 response for bad values."""
     context = year_context(request)
     if context["delivery_plan"] is None:
@@ -36,7 +36,7 @@ def _public_filters(request):
 
 def logframe_xlsx(request):
     """The logframe workbook of one published year: cover, logframe, activities, indicators, budget."""
-    context, filterset, error = _public_filters(request)
+    context, filterset, error = public_filters(request)
     if error is not None:
         return error
     workbook = LogframeWorkbook(plan=context["plan"], delivery_plan=context["delivery_plan"], filterset=filterset, filters_in_words=filters_in_words(filterset))

@@ -14,7 +14,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponseBadRequest
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -24,57 +23,34 @@ from django.utils.translation import gettext as _
 from napwps import charts
 from napwps.exporting import pdf_bytes, pdf_response
 from napwps.formatting import number, percent
-from planning.filters import public_activity_filter
 from planning.models import FundingSource, Measure, PeriodKind
 from planning.selectors import budget_summary, budget_totals, public
 
-from .public import year_context
+from .exports import public_filters
 
 FONT_FAMILY = "NAPWPS DejaVu Sans"  # the @font-face of static/css/logframe-print.css, and nothing else
-FILTER_NAMES = ("objective", "task_group", "agency", "province", "status", "q")
+
 CACHE_PREFIX = "logframe-pdf-v1"
 CACHE_SECONDS = 2 * 24 * 3600  # the day is part of the key: older files need not stay longer
 TEMPLATE = "planning/pdf/logframe.html"
 
 
 def logframe_pdf(request):
-    context = year_context(request)
+    context, filterset, error = public_filters(request)
+    if error is not None:
+        return error
     plan, year = context["plan"], context["year"]
-    if year is None:
-        raise Http404
-    published_years = [dp.year for dp in context["years"]]
-    filterset = public_activity_filter(request.GET, plan=plan, years=published_years, year=year)
-    if not filterset.is_valid():
-        errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items())
-        return HttpResponseBadRequest(_("These filters are not valid: %(errors)s") % {"errors": errors}, content_type="text/plain; charset=utf-8")
-    applied = applied_filters(filterset)
-    filename = f"logframe-{year}.pdf"
-    key = cache_key(plan, year, applied)
+    applied = filterset.described()
+    key = cache_key(plan, year, filterset.query())
     data = cache.get(key)
     if data is None:
         data = render_logframe(request, context, filterset, applied)
         cache.set(key, data, CACHE_SECONDS)
-    return pdf_response(filename, data)
+    return pdf_response(f"logframe-{year}.pdf", data)
 
 
-def applied_filters(filterset) -> list[tuple[str, str, str]]:
-    """(name, label, value shown) of every filter in use, the year apart."""
-    applied = []
-    for name in FILTER_NAMES:
-        value = filterset.form.cleaned_data.get(name)
-        if value in (None, ""):
-            continue
-        form_field = filterset.form.fields[name]
-        if hasattr(value, "pk"):
-            shown, raw = (str(value.name) if name == "province" else str(value)), str(value.pk)
-        else:
-            shown, raw = str(dict(getattr(form_field, "choices", ())).get(value, value)), str(value)
-        applied.append((f"{name}={raw}", str(form_field.label), shown))
-    return applied
-
-
-def cache_key(plan, year: int, applied) -> str:
-    parts = [get_language(), str(year), timezone.localdate().isoformat(), *sorted(raw for raw, _label, _shown in applied), public.public_data_version(plan)]
+def cache_key(plan, year: int, query: list[tuple[str, str]]) -> str:
+    parts = [get_language(), str(year), timezone.localdate().isoformat(), *sorted(f"{name}={value}" for name, value in query), public.public_data_version(plan)]
     return f"{CACHE_PREFIX}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()}"
 
 
