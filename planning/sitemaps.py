@@ -25,7 +25,7 @@ class HomeSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["public:home", "public:plan-latest", "public:activity-list", "public:indicator-list", "public:agency-list", "public:open-data"]
+        return ["public:home", "public:activity-list", "public:indicator-list", "public:agency-list", "public:open-data"]
 
     def location(self, item):
         return reverse(item)
