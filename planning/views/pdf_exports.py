@@ -27,6 +27,7 @@ from planning.models import FundingSource, Measure, PeriodKind
 from planning.selectors import budget_summary, budget_totals, public
 
 from .exports import public_filters
+from .public.indicators import target_actual_chart
 
 FONT_FAMILY = "NAPWPS DejaVu Sans"  # the @font-face of static/css/logframe-print.css, and nothing else
 
@@ -124,19 +125,8 @@ def indicator_entry(indicator, periods, year: int, level: str) -> IndicatorEntry
     if found is not None:
         entry.target = fmt(found.target_value) if found.target_value is not None else str(found.target.target_text or "") if found.target else ""
         entry.actual = fmt(found.actual_value) if found.actual_value is not None else str(found.actual.actual_text or "") if found.actual else ""
-    if periods and indicator.measure != Measure.QUALITATIVE:
-        chart = charts.target_actual(
-            [str(p.period) for p in periods],
-            [p.target_value for p in periods],
-            [p.actual_value for p in periods],
-            title=_("Targets and published results: %(code)s") % {"code": indicator.code},
-            target_label=_("Target"),
-            actual_label=_("Result"),
-            baseline=indicator.baseline_value,
-            baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
-            fmt=fmt,
-            period_label=_("Period"),
-        )
+    chart = target_actual_chart(indicator, periods)
+    if chart is not None:
         entry.chart = with_font(chart)
     return entry
 

@@ -97,6 +97,25 @@ def _breakdown(indicator, latest: public.PublicPeriod | None) -> list[BreakdownT
     return sorted(tables.values(), key=lambda table: (table.disaggregation.order, table.disaggregation.code))
 
 
+def target_actual_chart(indicator, periods) -> charts.Chart | None:
+    """An indicator's public targets against its published results over its periods (None for a
+    qualitative indicator or one without a public period): the indicator page's chart and the PDF's."""
+    if not periods or indicator.measure == Measure.QUALITATIVE:
+        return None
+    return charts.target_actual(
+        [str(p.period) for p in periods],
+        [p.target_value for p in periods],
+        [p.actual_value for p in periods],
+        title=_("Targets and published results: %(code)s") % {"code": indicator.code},
+        target_label=_("Target"),
+        actual_label=_("Result"),
+        baseline=indicator.baseline_value,
+        baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
+        fmt=percent if indicator.measure == Measure.PERCENTAGE else number,
+        period_label=_("Period"),
+    )
+
+
 def indicator_detail(request, pk):
     context = year_context(request)
     plan = context["plan"]
@@ -105,20 +124,7 @@ def indicator_detail(request, pk):
     qualitative = indicator.measure == Measure.QUALITATIVE
     is_percentage = indicator.measure == Measure.PERCENTAGE
     fmt = percent if is_percentage else number
-    chart = None
-    if periods and not qualitative:
-        chart = charts.target_actual(
-            [str(p.period) for p in periods],
-            [p.target_value for p in periods],
-            [p.actual_value for p in periods],
-            title=_("Targets and published results: %(code)s") % {"code": indicator.code},
-            target_label=_("Target"),
-            actual_label=_("Result"),
-            baseline=indicator.baseline_value,
-            baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
-            fmt=fmt,
-            period_label=_("Period"),
-        )
+    chart = target_actual_chart(indicator, periods)
     latest = next((p for p in reversed(periods) if p.actual is not None), None)
     breakdown = _breakdown(indicator, latest)
     sex_chart = None
