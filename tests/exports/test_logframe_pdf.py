@@ -17,6 +17,7 @@ from planning.views import pdf_exports
 from tests.factories import leak_strings, public_world
 
 VENDORED_FONT = "static/vendor/dejavu-fonts-ttf-2.37.3/ttf/"
+STYLESHEETS = ("logframe-print.css", "pdf-base.css")  # the logframe's, and the fonts and base of every PDF
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +80,9 @@ def test_the_vietnamese_logframe_has_a_cover_contents_matrix_and_budget_in_the_v
     assert names and all(name.split("+")[-1].startswith("NAPWPS-DejaVu-Sans") for name in names), names
     font_files = [address for address in fetched if address.endswith(".ttf")]
     assert font_files and all(VENDORED_FONT in address for address in font_files)
-    assert not [address for address in fetched if "vendor" not in address and "logframe-print.css" not in address]
+    # Besides the fonts, only the logframe's stylesheet and the one it imports, all static files.
+    assert {address for address in fetched if not address.endswith(".ttf")} == {f"{exporting.pdf_base_url()}css/{name}" for name in STYLESHEETS}
+    assert all(exporting.static_file_path(address) for address in fetched)
 
 
 def test_the_english_logframe_is_in_english(client, demo_data):
