@@ -275,6 +275,16 @@ def _legend(items: list[tuple[str, str, str]], y: float, width: float) -> tuple[
     return "".join(parts), y + (6 if items else 0)
 
 
+def _legend_over_bars(items: list[tuple[str, str, str]], texts: list[str], *, size: float = FONT_SIZE) -> tuple[list[str], float, float, float]:
+    """The top of a chart of bars each followed by its text (`texts`, drawn at `size`): the chart is WIDTH wide, or
+    wider when the longest text needs it beside a bar of 40% of WIDTH, and the legend (`_legend`'s items) spans it.
+    Returns the body begun with the legend, the y below it, the chart's width and the room left for the bars."""
+    widest = max((_width(text, size) for text in texts), default=0)
+    width = max(WIDTH, widest + 8 + WIDTH * 0.4)
+    legend, y = _legend(items, 0, width)
+    return [legend], y, width, width - widest - 8
+
+
 def _svg(title: str, summary: str, width: float, height: float, body: str) -> SafeString:
     # ids: readable (the title's slug), tied to the content, and unique even when a page draws the same chart
     # twice (four objectives' identical progress bars), which a content hash alone would not be
@@ -413,11 +423,8 @@ def grouped_bars(
     values = _series_values(categories, series)
     palette = _series_colours(len(series), colours)
     texts = [[f"{name}: {_shown(values[column][index], fmt)}" for column, (name, _v) in enumerate(series)] for index in range(len(categories))]
-    widest = max((_width(text) for row in texts for text in row), default=0)
-    width = max(WIDTH, widest + 8 + WIDTH * 0.4)
-    room = width - widest - 8
-    legend, y = _legend([("solid", palette[index], name) for index, (name, _v) in enumerate(series)], 0, width)
-    body = [legend]
+    items = [("solid", palette[index], name) for index, (name, _v) in enumerate(series)]
+    body, y, width, room = _legend_over_bars(items, [text for row in texts for text in row])
     largest = _scale([value for column in values for value in column])
     for index, category in enumerate(categories):
         labels, y = _lines(0, y + 4, _wrap(category, width), bold=True)
@@ -458,14 +465,10 @@ def target_actual(
     base = _decimal(baseline)
     baseline_label = baseline_label or gettext("Baseline")
     texts = [(f"{target_label}: {_shown(targets_[index], fmt)}", f"{actual_label}: {_shown(actuals_[index], fmt)}") for index in range(len(periods))]
-    widest = max((_width(text, FONT_SIZE - 1) for pair in texts for text in pair), default=0)
-    width = max(WIDTH, widest + 8 + WIDTH * 0.4)
-    room = width - widest - 8
     items = [("solid", STATUS_PALETTE["blue"], actual_label), ("outline", TEXT_COLOUR, target_label)]
     if base is not None:
         items.append(("line", TEXT_COLOUR, f"{baseline_label}: {fmt(base)}"))
-    legend, y = _legend(items, 0, width)
-    body = [legend]
+    body, y, width, room = _legend_over_bars(items, [text for pair in texts for text in pair], size=FONT_SIZE - 1)
     top = y
     largest = _scale([*targets_, *actuals_, base])
     for index, period in enumerate(periods):
