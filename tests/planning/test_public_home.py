@@ -1,6 +1,7 @@
 """The public home page: the plan at a glance for a year, only published figures, constant queries."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -54,13 +55,16 @@ def test_home_shows_the_published_budget_in_the_reader_format(client):
     assert f"{world.year}" in html
 
 
-def test_home_shows_the_published_status_counts(client):
+def test_home_shows_the_published_status_counts_once_in_the_chart(client):
     public_world(activities=3)
     html = page(client, "en")
     # Three activities on track, published; the returned and the unpublished reports' two not reported yet
     # (and the draft correction of the first activity, off track, is not counted).
-    assert "On track: 3" in html
-    assert "Off track: 0" in html
+    legend = re.findall(r"<text [^>]*>([^<]*)</text>", html)
+    assert legend.count("On track: 3") == 1
+    assert legend.count("Off track: 0") == 1
+    assert re.search(r"<desc [^>]*>Activities by status: [^<]*On track: 3; [^<]*Off track: 0", html)  # read out
+    assert "home-status-counts" not in html  # no second list of the same counts
     assert "2 not reported yet" in html
 
 
