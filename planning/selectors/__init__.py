@@ -139,9 +139,7 @@ def logframe(plan: Plan, *, year: int | None = None) -> QuerySet:
 
     A fixed number of queries whatever the size of the plan.
     """
-    activities = Activity.objects.select_related("lead_agency", "task_group").prefetch_related(
-        "partner_agencies", "funding_partners", "supporting_partners", "means", "provinces"
-    )
+    activities = Activity.objects.select_related("lead_agency", "task_group").prefetch_related("partner_agencies", "supporting_partners", "means", "provinces")
     if year is not None:
         activities = activities.filter(delivery_plans__year=year)
     activities = with_budget_totals(activities, year=year).order_by("order", "code")
