@@ -258,3 +258,27 @@ def test_numbers_print_without_exponent_or_trailing_zeros():
     assert iati._number(Decimal("1E+8")) == "100000000"
     assert iati._number(0) == "0"
     assert datetime.date(2024, 1, 1).isoformat() == "2024-01-01"
+
+
+def test_a_cancelled_or_suspended_activity_shows_its_status_with_text_and_colour_on_its_page(client):
+    world = public_world(activities=2, plant=False)
+    donor = OrganisationFactory(name_vi="Nhà tài trợ công khai")
+    for activity, status, label, colour in (
+        (world.activities[0], ActivityStatus.CANCELLED, "Đã hủy", "black"),
+        (world.activities[1], ActivityStatus.SUSPENDED, "Tạm dừng", "purple"),
+    ):
+        activity.funding_partners.add(donor)
+        progress = ActivityProgress.objects.get(activity=activity, delivery_plan=world.delivery_plan)
+        ApprovedValue.objects.filter(item_id=progress.pk, item_type__model="activityprogress").update(data={**progress_data(progress), "status": status})
+        with translation.override("vi"):
+            page = client.get(reverse("public:activity-detail", args=[activity.pk])).content.decode()
+        assert f"status-{colour}" in page
+        assert label in page
+        assert "Nhà tài trợ công khai" in page
+    with translation.override("vi"):
+        agencies = client.get(reverse("public:agency-list")).content.decode()
+    assert "Nhà tài trợ công khai" in agencies
+
+
+def progress_data(progress) -> dict:
+    return ApprovedValue.objects.get(item_id=progress.pk, item_type__model="activityprogress").data
