@@ -50,6 +50,8 @@ STATUS_PALETTE: dict[str, str] = {
     "amber": "#E69F00",  # at risk (orange)
     "red": "#D55E00",  # off track (vermillion)
     "blue": "#0072B2",  # completed (blue)
+    "black": "#000000",  # cancelled
+    "purple": "#CC79A7",  # suspended (reddish purple)
 }
 # Okabe–Ito order without black first, yellow (hardly visible on white) near the end.
 SERIES_PALETTE: list[str] = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]

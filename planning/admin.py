@@ -71,6 +71,7 @@ from .models import (
     ReportingPeriod,
     ReportTransition,
     ReviewComment,
+    Sector,
     SubTask,
     TaskGroup,
 )
@@ -475,7 +476,7 @@ class ProvinceAdmin(PlanModelAdmin):
 class OrganisationAdmin(PlanModelAdmin):
     list_display = ["name_vi", "name_en", "acronym", "type", "level", "active_from", "active_to"]
     list_filter = ["level", "type", ("active_to", admin.EmptyFieldListFilter)]
-    search_fields = ["code", "name_vi", "name_en", "acronym"]
+    search_fields = ["code", "name_vi", "name_en", "acronym", "iati_identifier"]
     autocomplete_fields = ["parent", "province", "successors"]
     ordering = ["level", "name_vi"]
 
@@ -485,6 +486,15 @@ class VocabularyAdmin(PlanModelAdmin):
     list_display = ["code", "name_vi", "name_en", "order"]
     search_fields = ["code", "name_vi", "name_en"]
     ordering = ["order", "code"]
+
+
+@admin.register(Sector)
+class SectorAdmin(PlanModelAdmin):
+    """The DAC 5-digit sectors activities are classed in (IATI sector vocabulary 1)."""
+
+    list_display = ["code", "name_vi", "name_en"]
+    search_fields = ["code", "name_vi", "name_en"]
+    ordering = ["code"]
 
 
 @admin.register(FrameworkReference)
@@ -762,13 +772,14 @@ class ActivityAdmin(ApprovedPlanNoticeMixin, BudgetColumnsMixin, OwnedByAgencyAd
     ]
     year_filter = staticmethod(lambda year: Q(delivery_plans__year=year))
     search_fields = ["code", "title_vi", "title_en", "lead_agency__acronym", "lead_agency__name_vi"]
-    autocomplete_fields = ["output", "lead_agency", "partner_agencies", "supporting_partners", "provinces", "subtask"]
+    autocomplete_fields = ["output", "lead_agency", "partner_agencies", "funding_partners", "supporting_partners", "provinces", "subtask"]
     ordering = ["plan", "code"]
     inlines = [ActivityProgressInline, BudgetLineInline]
     fieldsets = [
         (None, {"fields": ["output", "code", "order", "task_group", "subtask", "delivery_plans", "is_sample", "version"]}),
         (_("Description"), {"fields": ["title_vi", "title_en", "description_vi", "description_en", "means"]}),
-        (_("Who and where"), {"fields": ["lead_agency", "partner_agencies", "supporting_partners", "provinces"]}),
+        (_("Who and where"), {"fields": ["lead_agency", "partner_agencies", "funding_partners", "supporting_partners", "provinces"]}),
+        (_("Open data (IATI)"), {"fields": ["sector"]}),
         (_("Timeline (months)"), {"fields": [("planned_start", "planned_end")]}),
     ]
 

@@ -43,6 +43,7 @@ from planning.models import (
     ReportingPeriod,
     ReportStatus,
     ReviewStatus,
+    Sector,
     SubTask,
     TaskGroup,
 )
@@ -108,6 +109,8 @@ ACTIVITIES = [
     ("4.2.3", "5", "mofa", ["mof"], [], [], ["research"], "2025-06", "2025-12", OT, 35, "Rà soát các nhà tài trợ và khoảng trống tài chính", "Donor mapping and funding-gap review"),
     ("4.2.4", "5", "mofa", ["mps"], [], [], ["international-event"], "2025-09", "2026-03", NS, 0, "Trao đổi đoàn với các nước đối tác về triển khai Chương trình", "Exchange visits with partner countries on implementing the Programme"),
 ]
+# A sample DAC sector per output (planning.Sector, seeded by the migration); outputs 3.1 are left without one.
+SAMPLE_SECTORS = {"1.1": "15170", "1.2": "15230", "2.1": "15180", "2.2": "15180", "3.2": "15220", "4.1": "15220", "4.2": "15170"}
 JUSTIFICATIONS = {
     AR: ("Chậm tiến độ do chờ hướng dẫn sau sắp xếp bộ máy năm 2025.", "Delayed while awaiting guidance after the 2025 restructuring."),
     OF: ("Chưa bố trí được kinh phí; cần huy động thêm nguồn lực.", "No funding allocated yet; more resources need to be mobilised."),
@@ -294,6 +297,7 @@ class PlanDemo:
     def activities(self, plan, years):
         orgs = {org.code: org for org in Organisation.objects.all()}
         means = {m.code: m for m in MeansOfImplementation.objects.all()}
+        sectors = {sector.code: sector for sector in Sector.objects.all()}
         for index, (code, group, lead, partners, supporters, provinces, how, start, end, status, progress, title_vi, title_en) in enumerate(ACTIVITIES):
             activity = Activity.objects.filter(plan=plan, code=code).first()
             if activity is None:
@@ -301,12 +305,17 @@ class PlanDemo:
                 task_group = TaskGroup.objects.get(plan=plan, code=group_code)
                 start_day, end_day = month(start), month(end)
                 justification = JUSTIFICATIONS.get(status, ("", ""))
+                activity_years = [year for year in years if start_day.year <= year <= end_day.year]
+                # The partners that fund one of its budget lines (see budget()) fund it; the others support it.
+                funders = {supporters[(index + year) % len(supporters)] for year in activity_years} if supporters else set()
                 activity = services.activity_create(
                     output=Output.objects.get(plan=plan, code=code.rsplit(".", 1)[0]),
                     code=code, order=int(code.rsplit(".", 1)[1]), title_vi=SAMPLE_VI + title_vi, title_en=SAMPLE_EN + title_en,
                     description_vi=SAMPLE_NOTE_VI, description_en=SAMPLE_NOTE_EN, is_sample=True,
                     task_group=task_group, subtask=SubTask.objects.get(task_group=task_group, letter=letter) if letter else None,
-                    lead_agency=orgs[lead], partner_agencies=[orgs[c] for c in partners], supporting_partners=[orgs[c] for c in supporters],
+                    lead_agency=orgs[lead], partner_agencies=[orgs[c] for c in partners], funding_partners=[orgs[c] for c in supporters if c in funders],
+                    supporting_partners=[orgs[c] for c in supporters if c not in funders],
+                    sector=sectors.get(SAMPLE_SECTORS.get(code.rsplit(".", 1)[0], "")),
                     provinces=[Province.objects.get_by_natural_key(*p.split("@")) for p in provinces],
                     means=[means[c] for c in how], planned_start=start_day, planned_end=end_day,
                     delivery_plans=[plan_ for year, plan_ in years.items() if start_day.year <= year <= end_day.year],

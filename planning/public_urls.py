@@ -1,6 +1,6 @@
 """The public portal's pages, mounted at `/<lang>/` (see planning/views/public/), with its exports and open data."""
 
-from .views import exports, opendata, pdf_exports
+from .views import exports, iati, opendata, pdf_exports
 from .views.public import activities, agencies, home, indicators, plan
 
 app_name = "public"
@@ -12,5 +12,6 @@ urlpatterns = [
     *agencies.urlpatterns,
     *exports.urlpatterns,
     *pdf_exports.urlpatterns,
+    *iati.urlpatterns,
     *opendata.urlpatterns,
 ]

@@ -16,7 +16,7 @@ ORGANISERS = "Event organisers"
 GROUP_LABELS = {COORDINATORS: _("MOFA coordinators"), FOCAL_POINTS: _("Agency focal points"), ORGANISERS: _("Event organisers")}
 
 PLANNING_MODELS = [
-    "organisation", "province", "provincesuccession", "meansofimplementation", "disaggregation", "frameworkreference",
+    "organisation", "province", "provincesuccession", "meansofimplementation", "disaggregation", "frameworkreference", "sector",
     "plan", "objective", "taskgroup", "subtask", "deliveryplan", "output", "activity",
     "indicator", "indicatorperiod", "disaggregatedvalue", "budgetline", "membership",
     "reportingperiod", "activityprogress", "budgetexecution", "progressreport", "reporttransition", "reviewcomment",

@@ -136,7 +136,7 @@ class NewActivityForm(forms.ModelForm):
         model = Activity
         fields = [
             "output", "code", "task_group", "subtask", "title_vi", "title_en", "description_vi", "description_en", "lead_agency",
-            "means", "partner_agencies", "supporting_partners", "provinces", "planned_start", "planned_end",
+            "means", "partner_agencies", "funding_partners", "supporting_partners", "provinces", "sector", "planned_start", "planned_end",
         ]  # fmt: skip
 
     def __init__(self, *args, delivery_plan, choose_agency: bool, proposing: bool, **kwargs):
@@ -149,7 +149,7 @@ class NewActivityForm(forms.ModelForm):
         self.fields["subtask"].queryset = SubTask.objects.filter(task_group__plan_id=plan_id).select_related("task_group")
         self.fields["provinces"].queryset = current_provinces_first(Province.objects.all())
         self.fields["provinces"].label_from_instance = province_label
-        for name in ("partner_agencies", "supporting_partners", "lead_agency"):
+        for name in ("partner_agencies", "funding_partners", "supporting_partners", "lead_agency"):
             self.fields[name].queryset = Organisation.objects.order_by("level", "name_vi")
         if not choose_agency:
             del self.fields["lead_agency"]
@@ -158,7 +158,7 @@ class NewActivityForm(forms.ModelForm):
         self.helper = helper(_("Propose this new activity") if proposing else _("Add the activity"))
 
     def relations(self) -> dict:
-        return {name: list(self.cleaned_data[name]) for name in ("means", "partner_agencies", "supporting_partners", "provinces")}
+        return {name: list(self.cleaned_data[name]) for name in ("means", "partner_agencies", "funding_partners", "supporting_partners", "provinces")}
 
     def values(self) -> dict:
         """Everything typed, for the services: the activity's own fields and its relations."""

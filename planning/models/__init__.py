@@ -14,6 +14,8 @@ from .indicators import (
 )
 from .people import Membership
 from .plan import (
+    IATI_ACTIVITY_STATUS,
+    JUSTIFIED_STATUSES,
     STATUS_COLOURS,
     Activity,
     ActivityStatus,
@@ -38,6 +40,7 @@ from .reference import (
     Province,
     ProvinceKind,
     ProvinceSuccession,
+    Sector,
 )
 from .reporting import (
     DECIDED_REPORT_STATUSES,
@@ -62,6 +65,8 @@ __all__ = [
     "DECIDED_REPORT_STATUSES",
     "DISBURSED_STATUSES",
     "EVIDENCE_EXTENSIONS",
+    "IATI_ACTIVITY_STATUS",
+    "JUSTIFIED_STATUSES",
     "MAX_EVIDENCE_BYTES",
     "OPEN_REPORT_STATUSES",
     "PREVIEW_LIFETIME",
@@ -112,6 +117,7 @@ __all__ = [
     "ResultLevel",
     "ReviewComment",
     "ReviewStatus",
+    "Sector",
     "SubTask",
     "TaskGroup",
     "ValueKind",

@@ -14,7 +14,7 @@ from napwps.bilingual import TranslatedText
 from napwps.text import fold
 
 from .fields import MonthField, month_end
-from .reference import MeansOfImplementation, Organisation, Province
+from .reference import MeansOfImplementation, Organisation, Province, Sector
 
 
 class ReviewStatus(models.TextChoices):
@@ -357,15 +357,36 @@ class ActivityStatus(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
     COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    SUSPENDED = "suspended", _("Suspended")
 
 
+# Keys of napwps.charts.STATUS_PALETTE (and the .status-<colour> classes of the stylesheets).
 STATUS_COLOURS = {
     ActivityStatus.NOT_STARTED: "grey",
     ActivityStatus.ON_TRACK: "green",
     ActivityStatus.AT_RISK: "amber",
     ActivityStatus.OFF_TRACK: "red",
     ActivityStatus.COMPLETED: "blue",
+    ActivityStatus.CANCELLED: "black",
+    ActivityStatus.SUSPENDED: "purple",
 }
+
+# IATI 2.03 ActivityStatus codes: 1 Pipeline/identification, 2 Implementation, 3 Finalisation,
+# 4 Closed, 5 Cancelled, 6 Suspended. "Completed" is the agency's word that the work is done; the
+# accounts are not closed by it (the year's spending is approved later), so it is 3 Finalisation,
+# never 4 Closed. An activity of a published plan without published progress counts as not started.
+IATI_ACTIVITY_STATUS = {
+    ActivityStatus.NOT_STARTED: 1,
+    ActivityStatus.ON_TRACK: 2,
+    ActivityStatus.AT_RISK: 2,
+    ActivityStatus.OFF_TRACK: 2,
+    ActivityStatus.COMPLETED: 3,
+    ActivityStatus.CANCELLED: 5,
+    ActivityStatus.SUSPENDED: 6,
+}
+# Statuses whose yearly progress needs a justification.
+JUSTIFIED_STATUSES = (ActivityStatus.AT_RISK, ActivityStatus.OFF_TRACK, ActivityStatus.CANCELLED, ActivityStatus.SUSPENDED)
 
 
 class ActivityQuerySet(CodedQuerySet):
@@ -392,12 +413,28 @@ class Activity(PlanPart):
     description_en = models.TextField(_("description (English)"), blank=True)
     lead_agency = models.ForeignKey(Organisation, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_activities")
     partner_agencies = models.ManyToManyField(Organisation, verbose_name=_("partner agencies"), blank=True, related_name="partnered_activities")
+    funding_partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("funding partners"),
+        blank=True,
+        related_name="funded_activities",
+        help_text=_("Donors and agencies that fund the activity (IATI role: funding). A budget line's funder is a funding partner too."),
+    )
     supporting_partners = models.ManyToManyField(
         Organisation,
-        verbose_name=_("supporting partners"),
+        verbose_name=_("technical partners"),
         blank=True,
         related_name="supported_activities",
-        help_text=_("Donors, UN agencies, international NGOs."),
+        help_text=_("UN agencies, international NGOs and others that support the work without funding it (IATI role: implementing)."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector (DAC)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text=_("The DAC 5-digit sector the activity is classed in, for the IATI file."),
     )
     provinces = models.ManyToManyField(Province, verbose_name=_("provinces"), blank=True, related_name="activities")
     means = models.ManyToManyField(MeansOfImplementation, verbose_name=_("means of implementation"), blank=True, related_name="activities")
@@ -412,7 +449,7 @@ class Activity(PlanPart):
     title = TranslatedText()
     description = TranslatedText()
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[partner_agencies, supporting_partners, provinces, means, delivery_plans])
+    history = HistoricalRecords(m2m_fields=[partner_agencies, funding_partners, supporting_partners, provinces, means, delivery_plans])
 
     class Meta(PlanPart.Meta):
         verbose_name = _("activity")
@@ -478,7 +515,7 @@ def activity_search_text(activity) -> str:
 
 
 def validate_activity_relations(
-    *, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end, actual_start=None, actual_end=None
+    *, lead_agency, partner_agencies, supporting_partners, provinces, planned_start, planned_end, actual_start=None, actual_end=None, funding_partners=()
 ):
     """Rules over an activity's many-to-many relations, which the database cannot check.
 
@@ -491,7 +528,13 @@ def validate_activity_relations(
     if lead_agency is not None and lead_agency in partner_agencies:
         errors["partner_agencies"] = _("%(agency)s is the lead agency; it cannot also be a partner agency.") % {"agency": lead_agency}
     if lead_agency is not None and lead_agency in supporting_partners:
-        errors["supporting_partners"] = _("%(agency)s is the lead agency; it cannot also be a supporting partner.") % {"agency": lead_agency}
+        errors["supporting_partners"] = _("%(agency)s is the lead agency; it cannot also be a technical partner.") % {"agency": lead_agency}
+    funding_partners = list(funding_partners or [])
+    both = [org for org in funding_partners if org in supporting_partners]
+    if both:
+        errors["supporting_partners"] = _("%(names)s already funds the activity: list it once, among the funding partners.") % {
+            "names": ", ".join(str(org) for org in both)
+        }
     spans = []
     if planned_start and planned_end:
         spans.append((planned_start, month_end(planned_end)))

@@ -1,6 +1,7 @@
 """Reference data: organisations, provinces and the small vocabularies the plan is described with."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -31,6 +32,15 @@ class OrganisationType(models.IntegerChoices):
     PRIVATE_SECTOR = 70, _("Private sector")
     ACADEMIC = 80, _("Academic, training and research")
     OTHER = 90, _("Other")
+
+
+# An IATI organisation identifier: a registration agency's prefix (two letters, e.g. XM-DAC, GB-GOV, VN-...)
+# and the organisation's number in it, joined by hyphens; no spaces, and none of / & | ? (IATI's rule for
+# identifiers). Checked loosely: the registry, not this portal, says whether it exists.
+IATI_ORGANISATION_IDENTIFIER = RegexValidator(
+    r"^[A-Z]{2}(-[A-Za-z0-9._]+)+$",
+    _("An IATI organisation identifier looks like XM-DAC-41146 or VN-…: two capital letters, then parts joined by hyphens, without spaces or / & | ?."),
+)
 
 
 class OrganisationLevel(models.TextChoices):
@@ -67,6 +77,13 @@ class Organisation(models.Model):
     active_to = models.DateField(_("active until"), null=True, blank=True)
     note_vi = models.TextField(_("note (Vietnamese)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[IATI_ORGANISATION_IDENTIFIER],
+        help_text=_("As registered for IATI, e.g. XM-DAC-41146 for UN Women. Leave empty until known: never make one up."),
+    )
 
     name = TranslatedText()
     note = TranslatedText()
@@ -87,6 +104,12 @@ class Organisation(models.Model):
                 condition=Q(parent_to__isnull=True) | Q(parent_from__isnull=True) | Q(parent_to__gte=models.F("parent_from")),
                 name="organisation_parent_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="organisation_iati_identifier_unique",
+                violation_error_message=_("Another organisation already has this IATI identifier."),
             ),
         ]
 
@@ -308,3 +331,32 @@ class FrameworkReference(models.Model):
 
     def natural_key(self):
         return (self.framework, self.code)
+
+
+class Sector(models.Model):
+    """A DAC 5-digit sector (OECD-DAC CRS purpose code, IATI sector vocabulary 1) an activity is classed in.
+
+    An editable vocabulary: the migration seeds the codes that fit WPS work (DOMAIN.md §7); a
+    coordinator adds others in the admin, with the DAC's own English name.
+    """
+
+    code = models.CharField(
+        _("DAC 5-digit code"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$", _("A DAC sector code has five digits, e.g. 15170."))]
+    )
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True, help_text=_("The DAC's own name of the code."))
+
+    name = TranslatedText()
+    objects = CodedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sector (DAC)")
+        verbose_name_plural = _("sectors (DAC)")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)

@@ -26,7 +26,7 @@ from napwps.bilingual import TranslatedText
 
 from .budgets import BudgetLine
 from .fields import MonthField, month_end
-from .plan import STATUS_COLOURS, Activity, ActivityStatus, DeliveryPlan, Plan
+from .plan import JUSTIFIED_STATUSES, STATUS_COLOURS, Activity, ActivityStatus, DeliveryPlan, Plan
 from .reference import Organisation
 
 
@@ -208,6 +208,8 @@ class ActivityProgress(models.Model):
             errors["progress"] = _("A completed activity is at 100 percent: set the progress to 100, or choose another status while work remains.")
         if self.status in (ActivityStatus.AT_RISK, ActivityStatus.OFF_TRACK) and not self.status_justification_vi.strip():
             errors["status_justification_vi"] = _("Say why the activity is at risk or off track.")
+        elif self.status in JUSTIFIED_STATUSES and not self.status_justification_vi.strip():
+            errors["status_justification_vi"] = _("Say why the activity is cancelled or suspended.")
         if self.activity_id and self.actual_start and not errors.get("actual_end"):
             # The activity's provinces existed while it actually ran (as over its planned months).
             end = month_end(self.actual_end) if self.actual_end else datetime.date.max

@@ -91,7 +91,7 @@ def public_activities(plan: Plan, *, year: int | None = None) -> QuerySet:
 def public_activity_queryset(plan: Plan, *, year: int | None = None) -> QuerySet:
     """Public activities with what their pages and rows show, budget totals of published lines included."""
     activities = public_activities(plan, year=year).select_related("lead_agency", "task_group", "subtask", "output__objective")
-    activities = activities.prefetch_related("partner_agencies", "supporting_partners", "provinces", "means")
+    activities = activities.prefetch_related("partner_agencies", "funding_partners", "supporting_partners", "provinces", "means")
     return with_budget_totals(activities, year=year, published=True).order_by("order", "code")
 
 
@@ -108,13 +108,14 @@ def in_province(activities: QuerySet, province: Province) -> QuerySet:
 
 
 def public_organisations(plan: Plan) -> QuerySet:
-    """Organisations that lead, partner or support an activity of a published delivery plan (any year):
+    """Organisations that lead, partner, fund or support an activity of a published delivery plan (any year):
     the agencies with a public page."""
     activities = public_activities(plan)
     return Organisation.objects.filter(
         Exists(activities.filter(lead_agency=OuterRef("pk")))
         | Exists(activities.filter(partner_agencies=OuterRef("pk")))
         | Exists(activities.filter(supporting_partners=OuterRef("pk")))
+        | Exists(activities.filter(funding_partners=OuterRef("pk")))
     )
 
 

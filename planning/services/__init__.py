@@ -220,6 +220,7 @@ def activity_create(
     delivery_plans: Iterable[DeliveryPlan],
     partner_agencies: Iterable[Organisation] = (),
     supporting_partners: Iterable[Organisation] = (),
+    funding_partners: Iterable[Organisation] = (),
     provinces: Iterable = (),
     means: Iterable = (),
     user=None,
@@ -230,14 +231,17 @@ def activity_create(
         output=output, code=code, title_vi=title_vi, lead_agency=lead_agency, task_group=task_group,
         planned_start=planned_start, planned_end=planned_end, **fields,
     )  # fmt: skip
-    relations = {"partner_agencies": partner_agencies, "supporting_partners": supporting_partners, "provinces": provinces, "means": means}
+    relations = {
+        "partner_agencies": partner_agencies, "funding_partners": funding_partners, "supporting_partners": supporting_partners,
+        "provinces": provinces, "means": means,
+    }  # fmt: skip
     return activity_save(
         activity=activity, user=user, reason=reason or history.reason(gettext_noop("Activity created")), delivery_plans=delivery_plans, **relations
     )
 
 
-ACTIVITY_RELATIONS = ("partner_agencies", "supporting_partners", "provinces", "means", "delivery_plans")
-CHECKED_RELATIONS = ("partner_agencies", "supporting_partners", "provinces")
+ACTIVITY_RELATIONS = ("partner_agencies", "funding_partners", "supporting_partners", "provinces", "means", "delivery_plans")
+CHECKED_RELATIONS = ("partner_agencies", "funding_partners", "supporting_partners", "provinces")
 
 
 def activity_update(*, activity: Activity, user, reason: str, **changes) -> Activity:

@@ -69,7 +69,7 @@ DECIDED_PLAN_STATUSES = (ReviewStatus.APPROVED, ReviewStatus.PUBLISHED)
 REVISABLE_FIELDS: dict[type, tuple[str, ...]] = {
     Activity: (
         "title_vi", "title_en", "description_vi", "description_en", "subtask", "planned_start", "planned_end",
-        "partner_agencies", "supporting_partners", "provinces", "means",
+        "partner_agencies", "funding_partners", "supporting_partners", "provinces", "means", "sector",
     ),
     BudgetLine: ("source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount", "exchange_rate", "status"),
     IndicatorPeriod: ("target_value", "target_numerator", "target_denominator", "target_text_vi", "target_text_en"),
@@ -444,7 +444,7 @@ def change_target_label(change: PlanChange) -> str:
 
 # The yearly carry-over ---------------------------------------------------------------------------------
 
-FINISHED_STATUSES = (ActivityStatus.COMPLETED, "cancelled")
+FINISHED_STATUSES = (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
 TARGET_FIELDS = REVISABLE_FIELDS[IndicatorPeriod]
 
 

@@ -171,7 +171,7 @@ def agency_detail(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
     activities = _activities_of_year(plan, year)
     led = list(activities.filter(lead_agency=organisation))
-    partnering = Activity.objects.filter(Q(partner_agencies=organisation) | Q(supporting_partners=organisation)).values("pk")
+    partnering = Activity.objects.filter(Q(partner_agencies=organisation) | Q(funding_partners=organisation) | Q(supporting_partners=organisation)).values("pk")
     partnered = list(activities.filter(pk__in=partnering).exclude(lead_agency=organisation))
     progress = public.public_progress([a.pk for a in led + partnered], year=year) if year else {}
     indicators = public.public_indicators(plan, year=year).filter(responsible_agency=organisation)
