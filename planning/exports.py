@@ -6,6 +6,10 @@ public filters (`planning.filters.public_activity_filter`) chose the activities;
 workbook. Each sheet is a small class that yields `Row`s; `napwps.exporting` writes the cells, so
 typed text never becomes a formula: only the Budget sheet's `Formula`s (written here) are formulas.
 
+The workspace exports (planning.views.workspace_exports) build the same sheets from
+`WorkingLogframeData`: the working values for signed-in staff, each cell whose value is not the
+published one shaded and marked `draft_mark()` in its row, the cover saying "Includes drafts".
+
 Plan content follows the visible-fallback rule: an English workbook shows the Vietnamese text where no
 English exists, in italics (the cover says so).
 """
@@ -22,15 +26,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from napwps.exporting import DATE_FORMAT, PERCENT_FORMAT, VND_FORMAT, Formula, print_ready, save_workbook, set_widths, sheet_title, write_cell
 from napwps.formatting import number, short_date
-from planning.models import Disaggregation, FundingSource, Measure, Organisation
+from planning.models import Disaggregation, FundingSource, Measure, Organisation, ReviewStatus
 from planning.models.indicators import category_label
-from planning.selectors import budget_summary, public
+from planning.selectors import budget_lines, budget_summary, public, staff
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 GROUP_FILLS = {0: PatternFill("solid", fgColor="C9D6EA"), 1: PatternFill("solid", fgColor="E3EAF4"), 2: PatternFill("solid", fgColor="F1F4F9")}
 PLANNED_FILL = PatternFill("solid", fgColor="BDD7EE")
 ACTUAL_FILL = PatternFill("solid", fgColor="2F75B5")
 TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+DRAFT_FILL = PatternFill("solid", fgColor="F8CBAD")  # a working value: always with the draft mark in its row
 BOLD, TITLE_FONT, ACTUAL_FONT = Font(bold=True), Font(bold=True, size=14), Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -90,22 +95,40 @@ def quantity_format(value, *, percentage: bool = False) -> str:
 # The data, read once -----------------------------------------------------------------------------------
 
 
+def draft_mark() -> str:
+    """What follows every working value a workspace export shows (cells, the PDF)."""
+    return _("(draft — not yet approved)")
+
+
 class LogframeData:
-    """Everything the sheets show, read through the public selectors in a fixed number of queries."""
+    """Everything the sheets show, read through the public selectors in a fixed number of queries.
+
+    `WorkingLogframeData` (the workspace exports) is the same with the working values: every class
+    that reads a `LogframeData` reads either, and checks `drafts` for the wording."""
+
+    drafts = False
 
     def __init__(self, *, plan, delivery_plan, filterset):
         self.plan, self.delivery_plan, self.year = plan, delivery_plan, delivery_plan.year
         self.filterset = filterset
         self.activities = list(filterset.qs)
-        self.progress = filterset.progress
-        self.tree = public.public_logframe(plan, year=self.year, activities=self.activities)
-        self.general = public.plan_indicators(plan)
+        self.progress, self.general, self.tree = self.read_logframe()
         self.disaggregations = {d.pk: d for d in Disaggregation.objects.all()}
         agency_ids = {indicator.responsible_agency_id for indicator, _periods in self.indicator_entries()}
         self.agencies = {agency.pk: agency for agency in Organisation.objects.filter(pk__in=agency_ids)}  # one query, not one per indicator
-        ids = [activity.pk for activity in self.activities]
-        lines = public.public_budget_lines(plan, year=self.year).filter(activity_id__in=ids)
-        self.budget = budget_summary(lines, by=("objective", "source", "year"))
+        self.budget_lines = self.read_budget_lines().filter(activity_id__in=[activity.pk for activity in self.activities])
+        self.budget = budget_summary(self.budget_lines, by=("objective", "source", "year"))
+
+    def read_logframe(self):
+        """(progress by activity id, plan-level indicator entries, objective nodes)."""
+        return self.filterset.progress, public.plan_indicators(self.plan), public.public_logframe(self.plan, year=self.year, activities=self.activities)
+
+    def read_budget_lines(self):
+        return public.public_budget_lines(self.plan, year=self.year)
+
+    @property
+    def plan_is_draft(self) -> bool:
+        return False
 
     def indicator_entries(self):
         """(indicator, public periods) in the logframe's order: the general objective's first."""
@@ -116,6 +139,37 @@ class LogframeData:
                 yield from output.indicators
                 for node in output.activities:
                     yield from node.indicators
+
+
+class WorkingLogframeData(LogframeData):
+    """The logframe with the working values, for signed-in staff (planning.views.workspace_exports):
+    the activities of the year's delivery plan whatever its status (`filterset` built on
+    `staff.staff_activity_queryset`), their live yearly progress (`staff.DraftProgress` where it is not
+    the published one), indicators' working targets and actuals (`staff.WorkingPeriod`, drafts
+    flagged) and every budget line of the year. `drafts_of`: a focal point's agency id, whose working
+    values alone are read (other agencies' indicators keep their public values)."""
+
+    drafts = True
+
+    def __init__(self, *, plan, delivery_plan, filterset, drafts_of: int | None = None):
+        self.drafts_of = drafts_of
+        super().__init__(plan=plan, delivery_plan=delivery_plan, filterset=filterset)
+
+    def read_logframe(self):
+        general, tree = staff.staff_logframe(self.plan, year=self.year, activities=self.activities, working_periods=True, drafts_of=self.drafts_of)
+        progress = self.filterset.progress  # staff.staff_progress, set by the view before filtering
+        for objective in tree:
+            for output in objective.outputs:
+                for node in output.activities:
+                    node.progress = progress.get(node.activity.pk)
+        return progress, general, tree
+
+    def read_budget_lines(self):
+        return budget_lines(plan=self.plan, year=self.year)
+
+    @property
+    def plan_is_draft(self) -> bool:
+        return self.delivery_plan.status != ReviewStatus.PUBLISHED
 
 
 # The sheets ------------------------------------------------------------------------------------------
@@ -180,6 +234,8 @@ class ExportSheet:
                     cell.fill = GROUP_FILLS.get(row.level, GROUP_FILLS[2])
             if getattr(value, "is_fallback", False):
                 cell.font = Font(bold=cell.font.b, italic=True)
+            if getattr(value, "is_draft", False):
+                cell.fill, cell.font = DRAFT_FILL, Font(bold=cell.font.b, italic=True)
             if column - 1 in row.formats:
                 cell.number_format = row.formats[column - 1]
             if column - 1 in row.fills:
@@ -223,11 +279,21 @@ class CoverSheet(ExportSheet):
         yield Row([_("Plan"), plan.name])
         yield Row([_("Decision"), decision])
         yield Row([_("Year"), self.data.year])
+        if self.data.drafts and delivery_plan.status != ReviewStatus.PUBLISHED:
+            approval = " · ".join(part for part in (approval, _("Delivery plan status: %(status)s") % {"status": delivery_plan.get_status_display()}) if part)
         yield Row([_("Delivery plan approved by"), approval])
         yield Row([_("Filters"), self.filters_in_words])
         yield Row([_("Activities"), len(self.data.activities)])
         yield Row([_("Date of export"), timezone.localdate()], formats={1: DATE_FORMAT})
-        yield Row([_("Data status"), _("Published data only: the approved delivery plan and the values approved and published by the coordinator.")], bold=True)
+        if self.data.drafts:
+            status = _(
+                "Includes drafts — not yet approved: the agencies' working values, each marked %(mark)s and shaded, next to the values approved and published by the coordinator."
+            ) % {"mark": draft_mark()}
+            yield Row([_("Data status"), status], bold=True, fills={1: DRAFT_FILL})
+        else:
+            yield Row(
+                [_("Data status"), _("Published data only: the approved delivery plan and the values approved and published by the coordinator.")], bold=True
+            )
         yield Row([_("Language"), _("Text with no English version yet is shown in Vietnamese, in italics.")])
         yield Row([_("Sheets"), "\n".join(self.sheet_titles)])
 
@@ -265,7 +331,8 @@ class LogframeSheet(ExportSheet):
             for output in objective.outputs:
                 yield from self.entity(_("Output"), output.output.code, output.output.title, output.output.assumptions, output.indicators, level=2, indent=2)
                 for node in output.activities:
-                    yield from self.entity(_("Activity"), node.activity.code, node.activity.title, "", node.indicators, level=None, indent=3)
+                    title = staff.DraftText(f"{node.activity.title} {draft_mark()}") if data.plan_is_draft else node.activity.title
+                    yield from self.entity(_("Activity"), node.activity.code, title, "", node.indicators, level=None, indent=3)
 
     def entity(self, level_label, code, narrative, assumptions, indicators, *, level, indent):
         cells = [self.indicator_cells(indicator, periods) for indicator, periods in indicators] or [["", "", "", ""]]
@@ -280,7 +347,12 @@ class LogframeSheet(ExportSheet):
                 baseline = f"{baseline} ({indicator.baseline_year})"
         else:
             baseline = indicator.baseline_text
-        targets = "\n".join(f"{p.period}: {indicator_value(indicator, p.target_value, p.target.target_text)}" for p in periods if p.target is not None)
+        targets = "\n".join(
+            f"{p.period}: {indicator_value(indicator, p.target_value, p.target.target_text)}"
+            + (f" {draft_mark()}" if getattr(p, "draft_target", False) else "")
+            for p in periods
+            if p.target is not None
+        )
         return [f"{indicator.code} {indicator.title}", baseline, targets, indicator.means_of_verification]
 
 
@@ -318,7 +390,11 @@ class ActivitiesSheet(ExportSheet):
             Row(
                 [
                     _("Legend"),
-                    _("Shaded months: planned (%(planned)s) and actually run (%(actual)s), as approved and published.")
+                    (
+                        _("Shaded months: planned (%(planned)s) and actually run (%(actual)s), drafts included.")
+                        if self.data.drafts
+                        else _("Shaded months: planned (%(planned)s) and actually run (%(actual)s), as approved and published.")
+                    )
                     % {"planned": planned, "actual": actual},
                 ],
                 bold=True,
@@ -420,11 +496,14 @@ class IndicatorsSheet(ExportSheet):
                     if dimension is not None:
                         categories.setdefault((dimension.order, dimension.code, part.disaggregation_id, part.category), (dimension, part.category))
         self.categories = [categories[key] for key in sorted(categories)]
-        self.widths = {1: 9, 2: 48, 3: 14, 4: 12, 5: 26, 6: 16, 7: 14, 8: 14, 9: 16}
+        self.fixed = 10 if data.drafts else 9  # with drafts, a "Data status" column after the standing
+        self.widths = {1: 9, 2: 48, 3: 14, 4: 12, 5: 26, 6: 16, 7: 14, 8: 14, 9: 16, 10: 30}
         self.widths.update({self.fixed + i: 14 for i in range(1, len(self.categories) + 1)})
 
     def header_rows(self):
         labels = [_("Code"), _("Indicator"), _("Level"), _("Unit"), _("Responsible agency"), _("Period"), _("Target"), _("Approved result"), _("Standing")]
+        if self.data.drafts:
+            labels[7:] = [_("Result"), _("Standing"), _("Data status")]
         breakdown = [f"{dimension.name}: {category_label(dimension, category)}" for dimension, category in self.categories]
         return [[*labels, *breakdown]]
 
@@ -450,10 +529,25 @@ class IndicatorsSheet(ExportSheet):
                     target,
                     actual,
                     standing_label(period.standing) if period else _("No target"),
+                    *([self.data_status(period)] if self.data.drafts else []),
                     *(parts.get((dimension.pk, category)) for dimension, category in self.categories),
                 ]
                 formats = {index: quantity_format(value, percentage=percentage and index in (6, 7)) for index, value in enumerate(cells) if index >= 6}
-                yield Row(cells, formats=formats)
+                fills = {}
+                if getattr(period, "draft_target", False):
+                    fills[6] = DRAFT_FILL
+                if getattr(period, "draft_actual", False):
+                    fills.update(dict.fromkeys([7, *range(self.fixed, len(cells))], DRAFT_FILL))
+                yield Row(cells, formats=formats, fills=fills)
+
+    def data_status(self, period) -> str:
+        """With drafts: which of the row's values are working values, with the draft mark."""
+        drafts = [
+            label for flag, label in ((getattr(period, "draft_target", False), _("target")), (getattr(period, "draft_actual", False), _("result"))) if flag
+        ]
+        if not drafts:
+            return _("Published") if period is not None else ""
+        return f"{draft_mark()}: {', '.join(str(label) for label in drafts)}"
 
 
 class BudgetSheet(ExportSheet):
@@ -474,11 +568,12 @@ class BudgetSheet(ExportSheet):
         ordered = sorted(self.data.budget, key=lambda row: (objectives.get(row["objective"], (999, None))[0], list(sources).index(row["source"]), row["year"]))
         self.count = len(ordered)
         row_number = self.first_data_row
+        draft = self.data.plan_is_draft
         for row in ordered:
             objective = objectives.get(row["objective"], (None, ""))[1]
             yield Row(
                 [
-                    str(objective),
+                    f"{objective} {draft_mark()}" if draft else str(objective),
                     str(sources.get(row["source"], row["source"])),
                     row["year"],
                     row["estimated"],
@@ -487,13 +582,15 @@ class BudgetSheet(ExportSheet):
                     Formula(f"=D{row_number}-E{row_number}"),
                 ],
                 formats={3: VND_FORMAT, 4: VND_FORMAT, 5: VND_FORMAT, 6: VND_FORMAT},
+                fills=dict.fromkeys(range(7), DRAFT_FILL) if draft else {},
             )
             row_number += 1
 
     def after_rows(self, worksheet, row_number):
         first, last = self.first_data_row, max(self.last_data_row, self.first_data_row)
         if self.count == 0:
-            self.write_row(worksheet, row_number, Row([_("No published budget line for these activities."), "", "", None, None, None, None]))
+            empty = _("No budget line for these activities.") if self.data.drafts else _("No published budget line for these activities.")
+            self.write_row(worksheet, row_number, Row([empty, "", "", None, None, None, None]))
             last, row_number = row_number, row_number + 1
         total = [_("Total"), "", "", *(Formula(f"=SUM({column}{first}:{column}{last})") for column in "DEF"), Formula(f"=D{row_number}-E{row_number}")]
         self.write_row(
@@ -504,6 +601,10 @@ class BudgetSheet(ExportSheet):
         note = _(
             "Estimated: every published line; committed and disbursed: lines whose funding reached that stage. Gap = estimated − committed. Totals and gaps are formulas: edit the amounts and they follow."
         )
+        if self.data.plan_is_draft:
+            note = _(
+                "Estimated: every line of the delivery plan, which is not published yet %(mark)s; committed and disbursed: lines whose funding reached that stage. Gap = estimated − committed. Totals and gaps are formulas: edit the amounts and they follow."
+            ) % {"mark": draft_mark()}
         write_cell(worksheet, row_number + 2, 1, note).alignment = WRAP
         worksheet.merge_cells(start_row=row_number + 2, start_column=1, end_row=row_number + 2, end_column=7)
         worksheet.row_dimensions[row_number + 2].height = 45
@@ -513,15 +614,18 @@ class BudgetSheet(ExportSheet):
 
 
 class LogframeWorkbook:
-    """Cover, Logframe, Activities, Indicators and Budget of one published plan-year."""
+    """Cover, Logframe, Activities, Indicators and Budget of one published plan-year (or, with a
+    `WorkingLogframeData`, of any plan-year with the working values marked as drafts)."""
 
-    def __init__(self, *, plan, delivery_plan, filterset, filters_in_words: str):
-        self.data = LogframeData(plan=plan, delivery_plan=delivery_plan, filterset=filterset)
+    def __init__(self, *, plan, delivery_plan, filterset, filters_in_words: str, data: LogframeData | None = None):
+        """`data`: the values to show (a `WorkingLogframeData` for the workspace); the public ones by default."""
+        self.data = data or LogframeData(plan=plan, delivery_plan=delivery_plan, filterset=filterset)
         self.filters_in_words = filters_in_words
 
     def render(self) -> bytes:
         data = self.data
-        context_line = " · ".join([str(data.plan), _("Delivery plan %(year)s") % {"year": data.year}, self.filters_in_words, _("Published data only")])
+        status = _("Includes drafts — not yet approved") if data.drafts else _("Published data only")
+        context_line = " · ".join([str(data.plan), _("Delivery plan %(year)s") % {"year": data.year}, self.filters_in_words, status])
         sheets = [LogframeSheet(data, context_line), ActivitiesSheet(data, context_line), IndicatorsSheet(data, context_line), BudgetSheet(data, context_line)]
         taken: set[str] = set()
         cover_title = sheet_title(_("Cover"), taken)
@@ -534,7 +638,9 @@ class LogframeWorkbook:
         return save_workbook(workbook)
 
 
-def filters_in_words(filterset) -> str:
+def filters_in_words(filterset, *, drafts: bool = False) -> str:
     """The filters applied, as the cover says them: "Lead agency: …; Province: …" (or none)."""
     parts = [f"{label}: {value}" for label, value in filterset.described()]
-    return "; ".join(parts) if parts else str(_("No filter: every published activity of the year"))
+    if parts:
+        return "; ".join(parts)
+    return str(_("No filter: every activity of the year's delivery plan") if drafts else _("No filter: every published activity of the year"))

@@ -6,7 +6,11 @@ published delivery plans and values approved and published) and the same charts 
 A4 landscape: a cover, a table of contents, the logframe matrix, the indicators with their charts and
 the budget summary. The only font is the vendored DejaVu Sans (`static/css/logframe-print.css`).
 
-Rendered files are cached (Django's cache) under the language, the filters, the day and
+`render_logframe(..., data=WorkingLogframeData)` is the workspace's PDF with the working values
+(planning.views.workspace_exports): a banner on the cover, the running header and a mark next to every
+draft; never cached.
+
+Rendered files of the public values are cached (Django's cache) under the language, the filters, the day and
 `public.public_data_version(plan)`, so a file is rendered again only when published data changed.
 """
 
@@ -23,6 +27,7 @@ from django.utils.translation import gettext as _
 from napwps import charts
 from napwps.exporting import pdf_bytes, pdf_response
 from napwps.formatting import number, percent
+from planning.exports import LogframeData, draft_mark
 from planning.models import FundingSource, Measure, PeriodKind
 from planning.selectors import budget_summary, budget_totals, public
 
@@ -83,22 +88,24 @@ class BudgetGroup:
     total: dict | None = None
 
 
-def render_logframe(request, context, filterset, applied) -> bytes:
+def render_logframe(request, context, filterset, applied, *, data: LogframeData | None = None) -> bytes:
+    """The PDF bytes of the public values (`data` None) or of a `WorkingLogframeData` (the workspace's
+    drafts: marked on the cover, in the running header and next to every working value)."""
     plan, year = context["plan"], context["year"]
-    activities = filterset.qs
-    tree = public.public_logframe(plan, year=year, activities=activities)
-    general = [indicator_entry(indicator, periods, year, _("General objective")) for indicator, periods in public.plan_indicators(plan)]
+    data = data or LogframeData(plan=plan, delivery_plan=context["delivery_plan"], filterset=filterset)
+    tree, drafts = data.tree, data.drafts
+    general = [indicator_entry(indicator, periods, year, _("General objective"), drafts=drafts) for indicator, periods in data.general]
     indicators = list(general)
     for objective in tree:
-        objective.entries = [indicator_entry(i, p, year, _("Objective")) for i, p in objective.indicators]
+        objective.entries = [indicator_entry(i, p, year, _("Objective"), drafts=drafts) for i, p in objective.indicators]
         indicators += objective.entries
         for output in objective.outputs:
-            output.entries = [indicator_entry(i, p, year, _("Output")) for i, p in output.indicators]
+            output.entries = [indicator_entry(i, p, year, _("Output"), drafts=drafts) for i, p in output.indicators]
             indicators += output.entries
             for node in output.activities:
-                node.entries = [indicator_entry(i, p, year, _("Activity")) for i, p in node.indicators]
+                node.entries = [indicator_entry(i, p, year, _("Activity"), drafts=drafts) for i, p in node.indicators]
                 indicators += node.entries
-    lines = public.public_budget_lines(plan, year=year).filter(activity__in=activities.order_by().values("pk"))
+    lines = data.budget_lines
     document = {
         **context,
         "font_family": FONT_FAMILY,
@@ -111,12 +118,15 @@ def render_logframe(request, context, filterset, applied) -> bytes:
         "applied": applied,
         "activity_count": sum(len(output.activities) for objective in tree for output in objective.outputs),
         "generated": timezone.localdate(),
-        "margin_css": margin_css(plan, year),
+        "margin_css": margin_css(plan, year, drafts=drafts),
+        "drafts": drafts,
+        "draft_mark": draft_mark() if drafts else "",
+        "plan_is_draft": data.plan_is_draft,
     }
     return pdf_bytes(TEMPLATE, document, request=request)
 
 
-def indicator_entry(indicator, periods, year: int, level: str) -> IndicatorEntry:
+def indicator_entry(indicator, periods, year: int, level: str, *, drafts: bool = False) -> IndicatorEntry:
     entry = IndicatorEntry(indicator, periods, level)
     entry.year_period = next((p for p in periods if p.period.kind == PeriodKind.ANNUAL and p.period.year == year), None)
     fmt = percent if indicator.measure == Measure.PERCENTAGE else number
@@ -125,10 +135,32 @@ def indicator_entry(indicator, periods, year: int, level: str) -> IndicatorEntry
     if found is not None:
         entry.target = fmt(found.target_value) if found.target_value is not None else str(found.target.target_text or "") if found.target else ""
         entry.actual = fmt(found.actual_value) if found.actual_value is not None else str(found.actual.actual_text or "") if found.actual else ""
-    chart = target_actual_chart(indicator, periods)
+        if getattr(found, "draft_target", False) and entry.target:
+            entry.target = f"{entry.target} {draft_mark()}"
+        if getattr(found, "draft_actual", False) and entry.actual:
+            entry.actual = f"{entry.actual} {draft_mark()}"
+    chart = working_chart(indicator, periods) if drafts else target_actual_chart(indicator, periods)
     if chart is not None:
         entry.chart = with_font(chart)
     return entry
+
+
+def working_chart(indicator, periods) -> charts.Chart | None:
+    """`target_actual_chart` of the working values, its title saying drafts are included."""
+    if not periods or indicator.measure == Measure.QUALITATIVE:
+        return None
+    return charts.target_actual(
+        [str(p.period) for p in periods],
+        [p.target_value for p in periods],
+        [p.actual_value for p in periods],
+        title=_("Targets and results, drafts included: %(code)s") % {"code": indicator.code},
+        target_label=_("Target"),
+        actual_label=_("Result"),
+        baseline=indicator.baseline_value,
+        baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
+        fmt=percent if indicator.measure == Measure.PERCENTAGE else number,
+        period_label=_("Period"),
+    )
 
 
 def with_font(chart: charts.Chart) -> charts.Chart:
@@ -156,7 +188,7 @@ def css_string(text) -> str:
     return f'"{escaped}"'
 
 
-def margin_css(plan, year: int) -> str:
+def margin_css(plan, year: int, *, drafts: bool = False) -> str:
     """The running header and footer: translated text around the page counters."""
     marker = "\x00"
     footer = _("Page %(page)s of %(pages)s") % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
@@ -167,7 +199,10 @@ def margin_css(plan, year: int) -> str:
         elif piece:
             parts.append(css_string(piece))
     header = css_string(plan.short_name or plan.name)
-    title = css_string(_("Logframe %(year)s") % {"year": year})
+    title = _("Logframe %(year)s") % {"year": year}
+    if drafts:
+        title = f"{title} — {_('Includes drafts — not yet approved')}"
+    title = css_string(title)
     footer_content = " ".join(parts)
     rules = f"@top-left {{ content: {header}; }} @top-right {{ content: {title}; }} @bottom-right {{ content: {footer_content}; }}"
     return mark_safe(f"@page {{ {rules} }}")  # every text in it went through css_string
