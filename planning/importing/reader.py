@@ -260,10 +260,11 @@ def open_workbook(uploaded, limits: Limits = DEFAULT_LIMITS) -> Workbook:
     return Workbook(uploaded, limits)
 
 
-def read_sheet(uploaded, *names: str, skip: tuple[str, ...] = (), limits: Limits = DEFAULT_LIMITS) -> Sheet:
-    """One sheet of the upload (the first named one of `names`, else the first not in `skip`)."""
+def read_sheet(uploaded, *names: str, skip: tuple[str, ...] = (), limits: Limits = DEFAULT_LIMITS, is_header=None, header_search_rows: int = 10) -> Sheet:
+    """One sheet of the upload (the first named one of `names`, else the first not in `skip`); its
+    header is row 1, or the first of the first rows for which `is_header(values)` is true."""
     with open_workbook(uploaded, limits) as workbook:
         name = workbook.find(*names, skip=skip)
         if name is None:
             raise SheetProblem(_("The workbook has no sheet to import."))
-        return workbook.read(name)
+        return workbook.read(name, is_header=is_header, header_search_rows=header_search_rows)
