@@ -293,8 +293,8 @@ class DeliveryPlanImporter(Importer):
         if key in ("output", "task_group"):
             return (self.outputs if key == "output" else self.task_groups)[value].code
         if key == "subtask":
-            subtask = next(s for group in self.task_groups.values() for s in group.subtasks.all() if s.pk == value)
-            return f"{self.task_groups[subtask.task_group_id].code}.{subtask.letter}"
+            subtask = next((s for group in self.task_groups.values() for s in group.subtasks.all() if s.pk == value), None)
+            return f"{self.task_groups[subtask.task_group_id].code}.{subtask.letter}" if subtask else str(value)
         if key == "lead_agency":
             return self.organisations[value].code
         if key in ("partner_agencies", "supporting_partners"):

@@ -347,3 +347,79 @@ def test_a_sheet_without_the_columns_says_which_are_missing():
         preview = DeliveryPlanImporter(user=world_user, target=delivery_plan).preview(output.getvalue(), filename="x.xlsx")
 
     assert "Title (Vietnamese)" in str(preview.file_errors[0]) and "Lead agency (code)" in str(preview.file_errors[0])
+
+
+# A workbook made by hand ------------------------------------------------------------------------------
+
+HEADERS = (
+    "Code", "Title (Vietnamese)", "Title (English)", "Output code", "Task group code", "Sub-task code", "Lead agency (code)",
+    "Partner agencies (codes)", "Supporting partners (codes)", "Provinces", "Planned start (month)", "Planned end (month)",
+)  # fmt: skip
+
+
+def handmade(*rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Hoạt động"
+    sheet.append(["Kế hoạch triển khai"])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(list(row))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def draft_world():
+    from planning.models import SubTask
+    from tests.factories import ObjectiveFactory, OutputFactory, TaskGroupFactory, coordinator
+
+    delivery_plan = DeliveryPlanFactory(year=2025)
+    output = OutputFactory(objective=ObjectiveFactory(plan=delivery_plan.plan), code="1.1")
+    group = TaskGroupFactory(plan=delivery_plan.plan, code="2")
+    subtask = SubTask.objects.create(task_group=group, letter="b", title_vi="Nhiệm vụ b")
+    agency = OrganisationFactory(code="mps", acronym="MPS")
+    return delivery_plan, output, group, subtask, agency, coordinator("coord.hand")
+
+
+def test_a_sub_task_and_agencies_are_read_however_they_are_written(client):
+    delivery_plan, output, group, subtask, agency, user = draft_world()
+    content = handmade(["3.1", "Hoạt động", "", 1.1, 2, "2.b", "MPS", "", "", "", "1/2025", "2025-06"])
+    client.force_login(user)
+
+    response = upload(client, delivery_plan, content, language="vi")
+    preview = response.context["preview"]
+    assert preview.counts["create"] == 1, [str(error) for error in preview.errors]
+    assert preview.rows[0].row == 3
+    apply(client, delivery_plan, response, language="vi")
+
+    made = Activity.objects.get(code="3.1")
+    assert (made.output, made.task_group, made.subtask, made.lead_agency) == (output, group, subtask, agency)
+    assert (made.planned_start, made.planned_end) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 1))
+
+
+def test_odd_cells_are_errors_never_a_crash(client):
+    delivery_plan, *_parts, user = draft_world()
+    odd = [
+        [datetime.date(2025, 1, 1), "=1+1", True, datetime.date(2024, 1, 1), -3, "z", 12345, "mps;;nobody", 0.5, "Nowhere", "13/2025", True],
+        ["x" * 30, "y" * 600, None, "1.1", "2", "2.zz", "mps", None, None, None, "tháng 2 năm 2031", "01/2025"],
+        ["4.1", "Đủ", None, "1.1", "2", None, "mps", None, None, None, "12/2025", "01/2025"],
+    ]
+    client.force_login(user)
+
+    response = upload(client, delivery_plan, handmade(*odd))
+
+    preview = response.context["preview"]
+    assert preview.counts["error"] == 3
+    errors = " ".join(str(error) for error in preview.errors)
+    for expected in (
+        "Excel turned this code into a date",
+        "nobody",
+        "13/2025",
+        "At most 20 characters",
+        "2.zz",
+        "2024–2030",
+        "The end cannot be before the start",
+    ):
+        assert expected in errors, (expected, errors)
+    assert not Activity.objects.exists()
