@@ -356,8 +356,46 @@ class LogframeSheet(ExportSheet):
         return [f"{indicator.code} {indicator.title}", baseline, targets, indicator.means_of_verification]
 
 
+MONTH_FORMAT = "mm/yyyy"
+TEXT_FORMAT = "@"  # Excel keeps a code typed into the cell as text: "1.10" stays "1.10"
+
+
+def activity_import_headers() -> dict[str, str]:
+    """The headers of the Activities sheet's columns that the import reads back
+    (`planning.importing.delivery_plan`), by field, in the active language."""
+    return {
+        "code": _("Code"),
+        "title_vi": _("Title (Vietnamese)"),
+        "title_en": _("Title (English)"),
+        "output": _("Output code"),
+        "task_group": _("Task group code"),
+        "subtask": _("Sub-task code"),
+        "lead_agency": _("Lead agency (code)"),
+        "partner_agencies": _("Partner agencies (codes)"),
+        "supporting_partners": _("Supporting partners (codes)"),
+        "provinces": _("Provinces"),
+        "planned_start": _("Planned start (month)"),
+        "planned_end": _("Planned end (month)"),
+    }
+
+
+def subtask_code(activity) -> str:
+    """'2.a': the task group's code and the sub-task's letter, as the import reads it back."""
+    return f"{activity.task_group.code}.{activity.subtask.letter}" if activity.subtask_id else ""
+
+
+def organisation_codes(organisations) -> str:
+    """Organisations by their code, which names each one unambiguously for the import."""
+    return text_list(organisation.code for organisation in organisations)
+
+
 class ActivitiesSheet(ExportSheet):
-    fixed = 10
+    """One row per activity: the columns the import reads (code, both titles, output, task group,
+    sub-task, agencies and provinces as codes, planned months), then what readers follow (status,
+    progress, the timeline), which the import ignores. Download it, edit it, upload it again."""
+
+    imported = 12  # the first columns are the import's (activity_import_headers)
+    fixed = imported + 3
     freeze_column = "C"
 
     @property
@@ -367,7 +405,8 @@ class ActivitiesSheet(ExportSheet):
     def __init__(self, data, context_line):
         super().__init__(data, context_line)
         self.months = self.timeline_months()
-        self.widths = {1: 9, 2: 40, 3: 28, 4: 28, 5: 22, 6: 26, 7: 18, 8: 13, 9: 30, 10: 10}
+        widths = (10, 40, 40, 10, 10, 10, 14, 22, 22, 26, 11, 11, 18, 30, 10)
+        self.widths = dict(enumerate(widths, start=1))
         self.widths.update({self.fixed + i: 4 for i in range(1, len(self.months) + 1)})
 
     def timeline_months(self) -> list[datetime.date]:
@@ -416,13 +455,7 @@ class ActivitiesSheet(ExportSheet):
         top = [""] * self.fixed + years
         top[self.fixed - 1] = _("Year")
         labels = [
-            _("Code"),
-            _("Title"),
-            _("Task group"),
-            _("Sub-task"),
-            _("Lead agency"),
-            _("Partners"),
-            _("Provinces"),
+            *activity_import_headers().values(),
             _("Status %(year)s") % {"year": self.data.year},
             _("Justification of the status"),
             _("Progress (%)"),
@@ -433,15 +466,19 @@ class ActivitiesSheet(ExportSheet):
         planned_mark, actual_mark = self.planned_mark(), self.actual_mark()
         for activity in self.data.activities:
             found = self.data.progress.get(activity.pk)
-            partners = [*activity.partner_agencies.all(), *activity.supporting_partners.all()]
             cells = [
                 activity.code,
-                activity.title,
-                str(activity.task_group),
-                f"{activity.task_group.code}.{activity.subtask.letter}. {activity.subtask.title}" if activity.subtask_id else "",
-                str(activity.lead_agency),
-                text_list(partners),
-                text_list(province.name for province in activity.provinces.all()),
+                activity.title_vi,
+                activity.title_en,  # as stored: the import writes back exactly what it reads
+                activity.output.code,
+                activity.task_group.code,
+                subtask_code(activity),
+                activity.lead_agency.code,
+                organisation_codes(activity.partner_agencies.all()),
+                organisation_codes(activity.supporting_partners.all()),
+                text_list(str(province) for province in activity.provinces.all()),
+                activity.planned_start,
+                activity.planned_end,
                 found.get_status_display() if found else _("Not reported yet"),
                 found.status_justification if found else "",
                 found.progress if found else None,
@@ -461,7 +498,8 @@ class ActivitiesSheet(ExportSheet):
                     fills[index] = PLANNED_FILL
                 else:
                     cells.append("")
-            yield Row(cells, formats={self.fixed - 1: PERCENT_FORMAT}, fills=fills, fonts=fonts)
+            formats = {0: TEXT_FORMAT, 3: TEXT_FORMAT, 4: TEXT_FORMAT, 5: TEXT_FORMAT, 10: MONTH_FORMAT, 11: MONTH_FORMAT, self.fixed - 1: PERCENT_FORMAT}
+            yield Row(cells, formats=formats, fills=fills, fonts=fonts)
 
     def write(self, worksheet):
         super().write(worksheet)

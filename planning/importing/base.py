@@ -55,7 +55,7 @@ class RowPreview:
     row as a person reads it; `ref` holds what the importer found (the id of the row it changes)."""
 
     sheet: str
-    row: int  # Excel's row number; the header is row 1
+    row: int  # Excel's row number (the header is row 1 unless the importer looks for it further down)
     action: str = CREATE
     values: dict = field(default_factory=dict)
     display: dict = field(default_factory=dict)
@@ -172,6 +172,7 @@ class Importer:
     sheet_names: ClassVar[tuple[str, ...]] = ()
     skip_sheets: ClassVar[tuple[str, ...]] = ()
     limits: ClassVar[Limits] = DEFAULT_LIMITS
+    header_search_rows: ClassVar[int] = 1  # more: the header is the first of these rows holding the required columns
 
     def __init__(self, *, user, target=None):
         self.user = user
@@ -234,6 +235,11 @@ class Importer:
                 found[key] = index
         return found
 
+    def is_header(self, values: list) -> bool:
+        """Does this row hold every required column's header (the header row below a sheet's title)?"""
+        found = self.positions(values)
+        return all(column.key in found for column in self.columns if column.required)
+
     def preview(self, uploaded, *, filename: str = "") -> Preview:
         """What importing this file would do, saving nothing. Never raises on a bad file: it says why."""
         result = Preview(kind=self.kind, target_id=self.target_id, filename=filename)
@@ -242,7 +248,7 @@ class Importer:
                 name = workbook.find(*self.sheet_names, skip=self.skip_sheets)
                 if name is None:
                     raise SheetProblem(_("The workbook has no sheet to import."))
-                sheet = workbook.read(name)
+                sheet = workbook.read(name, is_header=self.is_header if self.header_search_rows > 1 else None, header_search_rows=self.header_search_rows)
         except SheetProblem as problem:
             result.file_errors.append(CellError(reason=str(problem)))
             return result
@@ -250,7 +256,7 @@ class Importer:
         positions = self.positions(sheet.header)
         missing = [column.header for column in self.columns if column.required and column.key not in positions]
         if missing:
-            result.file_errors.append(CellError(reason=self.missing_columns_message(sheet.name, ", ".join(missing)), sheet=sheet.name, row=1))
+            result.file_errors.append(CellError(reason=self.missing_columns_message(sheet.name, ", ".join(missing)), sheet=sheet.name, row=sheet.header_row))
             return result
         if not sheet.rows:
             result.file_errors.append(CellError(reason=self.empty_message(sheet.name), sheet=sheet.name))

@@ -46,10 +46,12 @@ class SheetProblem(Exception):
 
 @dataclass
 class Sheet:
-    """A sheet's header (row 1) and its non-empty rows as (Excel row number, values)."""
+    """A sheet's header (row 1, or the row `Workbook.read` found it on) and its non-empty rows below
+    it as (Excel row number, values)."""
 
     name: str
     header: list = field(default_factory=list)
+    header_row: int = 1  # Excel's number of the header row
     rows: list[tuple[int, tuple]] = field(default_factory=list)
     cells_visited: int = 0  # <c> elements the bounds check walked through
 
@@ -150,8 +152,12 @@ class Workbook:
                 return by_key[name.casefold()]
         return next((name for name in self.sheetnames if name not in skip), None)
 
-    def read(self, name: str) -> Sheet:
-        """The sheet's header and non-empty rows, after checking its size cell by cell."""
+    def read(self, name: str, *, is_header=None, header_search_rows: int = 10) -> Sheet:
+        """The sheet's header and non-empty rows, after checking its size cell by cell.
+
+        The header is row 1, unless `is_header(values)` is given: then it is the first of the first
+        `header_search_rows` rows for which it is true (a title, a line of context or a legend may
+        come before it), or row 1 when none is. Rows above the header are not data."""
         if name not in self.sheetnames:
             raise SheetProblem(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": name})
         sheet = Sheet(name=name)
@@ -160,11 +166,30 @@ class Workbook:
         try:
             worksheet = self.workbook[name]
             rows = worksheet.iter_rows(min_row=1, max_row=limits.max_rows + 1, max_col=limits.max_columns, values_only=True)
+            above: list[tuple[int, tuple]] = []  # rows read while looking for the header
+            found = is_header is None
             for number, values in enumerate(rows, start=1):
+                if not found:
+                    above.append((number, tuple(values)))
+                    if is_header(list(values)):
+                        found = True
+                        sheet.header, sheet.header_row, above = list(values), number, []
+                    elif number < header_search_rows:
+                        continue
+                    else:  # no header among the first rows: row 1 is the header, as without is_header
+                        found = True
+                        (_first, header), *above = above
+                        sheet.header = list(header)
+                        sheet.rows.extend((at, row) for at, row in above if any(text(value) for value in row))
+                    continue
                 if number == 1:
                     sheet.header = list(values)
                 elif any(text(value) for value in values):
                     sheet.rows.append((number, tuple(values)))
+            if not found and above:  # a short sheet with no header among its rows
+                (_first, header), *above = above
+                sheet.header = list(header)
+                sheet.rows.extend((at, row) for at, row in above if any(text(value) for value in row))
         except SheetProblem:
             raise
         except Exception as exc:
@@ -235,10 +260,11 @@ def open_workbook(uploaded, limits: Limits = DEFAULT_LIMITS) -> Workbook:
     return Workbook(uploaded, limits)
 
 
-def read_sheet(uploaded, *names: str, skip: tuple[str, ...] = (), limits: Limits = DEFAULT_LIMITS) -> Sheet:
-    """One sheet of the upload (the first named one of `names`, else the first not in `skip`)."""
+def read_sheet(uploaded, *names: str, skip: tuple[str, ...] = (), limits: Limits = DEFAULT_LIMITS, is_header=None, header_search_rows: int = 10) -> Sheet:
+    """One sheet of the upload (the first named one of `names`, else the first not in `skip`); its
+    header is row 1, or the first of the first rows for which `is_header(values)` is true."""
     with open_workbook(uploaded, limits) as workbook:
         name = workbook.find(*names, skip=skip)
         if name is None:
             raise SheetProblem(_("The workbook has no sheet to import."))
-        return workbook.read(name)
+        return workbook.read(name, is_header=is_header, header_search_rows=header_search_rows)

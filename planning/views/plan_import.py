@@ -1,0 +1,118 @@
+"""Importing a delivery plan's activities from the logframe workbook (issue 10 §3), in the workspace.
+
+Upload the workbook (its Activities sheet) → a preview, stored once (planning.importing.services) →
+apply that preview. A coordinator's import, or one into a draft delivery plan, writes the activities
+through the plan's services; a focal point's import into an approved plan proposes the changes in
+their agency's revision, which they submit on the revision's page.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from ..importing import CHANGE, CREATE, DEFAULT_LIMITS, ERROR, UNCHANGED
+from ..importing import services as import_services
+from ..importing.delivery_plan import DeliveryPlanImporter
+from ..models import DeliveryPlan, ReviewStatus
+from .workspace import workspace_view
+
+ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
+COLUMNS = (("code", gettext_lazy("Code")), ("title", gettext_lazy("Title (Vietnamese)")), ("lead_agency", gettext_lazy("Lead agency (code)")))
+
+
+class ActivitiesUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = DEFAULT_LIMITS.max_upload_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the logframe workbook (.xlsx) of the delivery plan."))
+        return upload
+
+
+def template_url(delivery_plan) -> str | None:
+    """Where to download the workbook to edit: the workspace's (with drafts) when it exists, else the
+    public one of a published year."""
+    query = urlencode({"year": delivery_plan.year})
+    try:
+        return f"{reverse('planning:export-logframe-xlsx')}?{query}"
+    except NoReverseMatch:
+        pass
+    if delivery_plan.status == ReviewStatus.PUBLISHED:
+        return f"{reverse('public:export-logframe-xlsx')}?{query}"
+    return None
+
+
+@workspace_view
+def plan_import_start(request):
+    """The delivery plans to import into."""
+    delivery_plans = DeliveryPlan.objects.select_related("plan").order_by("-year")
+    return render(request, "planning/workspace/plan_import.html", {"delivery_plans": delivery_plans, "delivery_plan": None})
+
+
+@workspace_view
+def plan_import(request, delivery_plan):
+    """Upload the workbook and see, row by row, what importing it would do. Nothing is saved but the preview."""
+    delivery_plan = get_object_or_404(DeliveryPlan.objects.select_related("plan"), pk=delivery_plan)
+    importer = DeliveryPlanImporter(user=request.user, target=delivery_plan)
+    refusal = importer.refusal()
+    form = ActivitiesUploadForm(request.POST or None, request.FILES or None) if not refusal else None
+    preview = stored = rows = None
+    if request.method == "POST":
+        if refusal:
+            raise PermissionDenied(refusal)
+        if form.is_valid():
+            stored, preview = import_services.preview_create(importer=importer, uploaded=form.cleaned_data["file"])
+            rows = [
+                {"row": row, "label": importer.action_label(row) or ACTION_LABELS[row.action], "cells": [row.display.get(key, "") for key, _label in COLUMNS]}
+                for row in preview.rows
+            ]
+    context = {
+        "delivery_plan": delivery_plan, "importer": importer, "refusal": refusal, "form": form, "preview": preview, "stored": stored,
+        "rows": rows, "page": {"columns": COLUMNS}, "template_url": template_url(delivery_plan), "absent": importer.absent if preview else [],
+        "apply_url": reverse("planning:plan-import-apply", args=[delivery_plan.pk]),
+    }  # fmt: skip
+    return render(request, "planning/workspace/plan_import.html", context)
+
+
+@workspace_view
+@require_POST
+def plan_import_apply(request, delivery_plan):
+    delivery_plan = get_object_or_404(DeliveryPlan.objects.select_related("plan"), pk=delivery_plan)
+    importer = DeliveryPlanImporter(user=request.user, target=delivery_plan)
+    try:
+        result = import_services.preview_apply(importer=importer, pk=request.POST.get("preview"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("planning:plan-import", delivery_plan=delivery_plan.pk)
+    created, changed = result.get(CREATE, 0), result.get(CHANGE, 0)
+    if importer.revision is not None:
+        messages.success(
+            request,
+            _("%(created)s new activities and %(changed)s changes were proposed in your agency's revision. Submit the revision when it is complete.")
+            % {"created": created, "changed": changed},
+        )
+        return redirect("planning:revision-detail", pk=importer.revision.pk)
+    messages.success(
+        request,
+        ngettext("%(count)s activity imported", "%(count)s activities imported", created + changed) % {"count": created + changed}
+        + ": "
+        + _("%(created)s new, %(changed)s changed.") % {"created": created, "changed": changed},
+    )
+    return redirect("planning:plan-import", delivery_plan=delivery_plan.pk)
+
+
+urlpatterns = [
+    path("plans/import/", plan_import_start, name="plan-import-start"),
+    path("plans/<int:delivery_plan>/import/", plan_import, name="plan-import"),
+    path("plans/<int:delivery_plan>/import/apply/", plan_import_apply, name="plan-import-apply"),
+]
