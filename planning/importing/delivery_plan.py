@@ -42,9 +42,9 @@ from .columns import CellProblem, CodeColumn, Column, LookupColumn, TextColumn
 from .reader import Limits
 
 KIND = "planning.delivery_plan_activities"
-RELATIONS = ("partner_agencies", "supporting_partners", "provinces")
+RELATIONS = ("partner_agencies", "funding_partners", "supporting_partners", "provinces")
 FOREIGN = {"output": Output, "task_group": TaskGroup, "subtask": SubTask, "lead_agency": Organisation}
-MANY = {"partner_agencies": Organisation, "supporting_partners": Organisation, "provinces": Province}
+MANY = {"partner_agencies": Organisation, "funding_partners": Organisation, "supporting_partners": Organisation, "provinces": Province}
 IMPORTED = ("code", *NEW_ROW_FIELDS[Activity], *REVISABLE_FIELDS[Activity])  # what the file may set
 PLACING = ("output", "task_group", "lead_agency")  # a revision never moves an existing activity
 
@@ -184,6 +184,7 @@ def activity_columns(importer: "DeliveryPlanImporter") -> tuple[Column, ...]:
         TextColumn(**names("subtask"), max_length=600),
         LookupColumn(**names("lead_agency"), required=True, options=lambda _importer: importer.organisation_options()),
         ListLookupColumn(**names("partner_agencies"), options=lambda _importer: importer.organisation_options()),
+        ListLookupColumn(**names("funding_partners"), options=lambda _importer: importer.organisation_options()),
         ListLookupColumn(**names("supporting_partners"), options=lambda _importer: importer.organisation_options()),
         ListLookupColumn(**names("provinces"), options=lambda _importer: importer.province_options()),
         MonthColumn(**names("planned_start"), required=True),
@@ -297,7 +298,7 @@ class DeliveryPlanImporter(Importer):
             return f"{self.task_groups[subtask.task_group_id].code}.{subtask.letter}" if subtask else str(value)
         if key == "lead_agency":
             return self.organisations[value].code
-        if key in ("partner_agencies", "supporting_partners"):
+        if key in ("partner_agencies", "funding_partners", "supporting_partners"):
             return "; ".join(self.organisations[pk].code for pk in value)
         if key == "provinces":
             return "; ".join(str(self.provinces[pk]) for pk in value)

@@ -27,7 +27,7 @@ def staff_activity_queryset(plan: Plan, *, year: int) -> QuerySet:
     """Every activity of the delivery plan of `year`, whatever its status, with the budget of its lines."""
     membership = Activity.delivery_plans.through.objects.filter(activity_id=OuterRef("pk"), deliveryplan__plan=plan, deliveryplan__year=year)
     activities = Activity.objects.filter(plan=plan).filter(Exists(membership)).select_related("lead_agency", "task_group", "subtask", "output__objective")
-    activities = activities.prefetch_related("partner_agencies", "supporting_partners", "provinces", "means")
+    activities = activities.prefetch_related("partner_agencies", "funding_partners", "supporting_partners", "provinces", "means")
     return with_budget_totals(activities, year=year).order_by("order", "code")
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ..importing import CHANGE, CREATE, DEFAULT_LIMITS, ERROR, UNCHANGED
 from ..importing import services as import_services
 from ..importing.delivery_plan import DeliveryPlanImporter
-from ..models import DeliveryPlan, ReviewStatus
+from ..models import DeliveryPlan
 from .workspace import workspace_view
 
 ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
@@ -39,17 +39,9 @@ class ActivitiesUploadForm(forms.Form):
         return upload
 
 
-def template_url(delivery_plan) -> str | None:
-    """Where to download the workbook to edit: the workspace's (with drafts) when it exists, else the
-    public one of a published year."""
-    query = urlencode({"year": delivery_plan.year})
-    try:
-        return f"{reverse('planning:export-logframe-xlsx')}?{query}"
-    except NoReverseMatch:
-        pass
-    if delivery_plan.status == ReviewStatus.PUBLISHED:
-        return f"{reverse('public:export-logframe-xlsx')}?{query}"
-    return None
+def template_url(delivery_plan) -> str:
+    """Where to download the workbook to edit: the workspace's, with the working values of the year."""
+    return f"{reverse('planning:export-logframe-xlsx')}?{urlencode({'year': delivery_plan.year})}"
 
 
 @workspace_view

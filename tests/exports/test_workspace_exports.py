@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from napwps.exporting import XLSX_CONTENT_TYPE
 from planning import roles
-from planning.exports import DRAFT_FILL
+from planning.exports import DRAFT_FILL, activity_import_headers
 from tests.factories import UserFactory, public_world
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,9 @@ def cells(worksheet):
 
 def texts(workbook) -> list[str]:
     return [str(cell.value) for worksheet in workbook.worksheets for cell in cells(worksheet)]
+
+
+STATUS = len(activity_import_headers())  # the Activities sheet: the import's columns, then status and justification
 
 
 def activity_rows(workbook) -> dict[str, tuple]:
@@ -85,10 +88,10 @@ def test_a_focal_point_exports_only_their_agency_with_their_drafts_marked(client
     assert "Includes drafts — not yet approved" in workbook["Logframe"]["A2"].value
     # the correction drafted after publication: status, justification and the indicator's actual
     drafted = activity_rows(workbook)[world.activities[0].code]
-    assert drafted[7].value == f"Off track {MARK['en']}" and shaded(drafted[7])
-    assert drafted[8].value == "LEAK-DRAFT-NARRATIVE" and shaded(drafted[8])
+    assert drafted[STATUS].value == f"Off track {MARK['en']}" and shaded(drafted[STATUS])
+    assert drafted[STATUS + 1].value == "LEAK-DRAFT-NARRATIVE" and shaded(drafted[STATUS + 1])
     published = activity_rows(workbook)[world.activities[1].code]
-    assert MARK["en"] not in published[7].value and not shaded(published[7])
+    assert MARK["en"] not in published[STATUS].value and not shaded(published[STATUS])
     actual = number_cells(workbook, "Indicators", 424242)
     assert actual and shaded(actual[0])
     status = workbook["Indicators"].cell(row=actual[0].row, column=10).value
@@ -109,7 +112,7 @@ def test_a_coordinator_exports_every_agency_with_their_drafts_marked(client, wor
     assert set(rows) == codes
     assert cover(workbook)["Tình trạng dữ liệu"].startswith("Bao gồm bản nháp — chưa được phê duyệt")
     for activity in (world.returned_activity, world.unpublished_activity):
-        assert rows[activity.code][7].value.endswith(MARK["vi"])  # reported, never published
+        assert rows[activity.code][STATUS].value.endswith(MARK["vi"])  # reported, never published
     for value in (424242, 535353, 646464):
         found = number_cells(workbook, "Chỉ số", value)
         assert found and all(shaded(cell) for cell in found), value

@@ -181,7 +181,7 @@ def test_a_file_with_errors_saves_nothing_and_names_each_row_and_column(client):
     preview = response.context["preview"]
     errors = [str(error) for error in preview.errors]
     assert any(error.startswith("Activities!G8 (") and "mofa-dia" in error and "mofa-dio" in error for error in errors), errors
-    assert any(error.startswith("Activities!L9 (") and "13/2024" in error and "mm/yyyy" in error for error in errors), errors
+    assert any(error.startswith("Activities!M9 (") and "13/2024" in error and "mm/yyyy" in error for error in errors), errors
     assert any(error.startswith("Activities!A10 (") and "also on row 8" in error for error in errors), errors
     assert preview.counts["error"] == 3
     assert response.context["stored"].has_errors
