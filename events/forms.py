@@ -8,7 +8,7 @@ from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from planning import roles
-from planning.importing import DEFAULT_LIMITS
+from planning.forms.imports import WorkbookUploadForm
 from planning.models import Activity, Organisation, Province
 
 from .models import COMMENT_MAX_LENGTH, AgeBand, Event, Person, Role, Sector, Session, Sex
@@ -219,21 +219,10 @@ class CorrectionForm(RegistrationFieldsMixin, forms.Form):
         return {**data, **self.organisation_fields()}
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
+class ImportForm(WorkbookUploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = helper(_("Preview"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = DEFAULT_LIMITS.max_upload_bytes
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx): use the template."))
-        return upload
 
 
 class ScoreForm(forms.Form):

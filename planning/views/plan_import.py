@@ -6,7 +6,6 @@ through the plan's services; a focal point's import into an approved plan propos
 their agency's revision, which they submit on the revision's page.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from ..importing import CHANGE, CREATE, DEFAULT_LIMITS, ERROR, UNCHANGED
+from ..forms.imports import WorkbookUploadForm
+from ..importing import CHANGE, CREATE, ERROR, UNCHANGED
 from ..importing import services as import_services
 from ..importing.delivery_plan import DeliveryPlanImporter
 from ..models import DeliveryPlan
@@ -26,17 +26,8 @@ ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UN
 COLUMNS = (("code", gettext_lazy("Code")), ("title", gettext_lazy("Title (Vietnamese)")), ("lead_agency", gettext_lazy("Lead agency (code)")))
 
 
-class ActivitiesUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = DEFAULT_LIMITS.max_upload_bytes
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload the logframe workbook (.xlsx) of the delivery plan."))
-        return upload
+class ActivitiesUploadForm(WorkbookUploadForm):
+    wrong_type_message = gettext_lazy("Upload the logframe workbook (.xlsx) of the delivery plan.")
 
 
 def template_url(delivery_plan) -> str:
