@@ -76,6 +76,41 @@ def date(value) -> datetime.date | None:
     return None
 
 
+MONTHS_EN = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"), ("july", "jul"),
+         ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+MONTH_PATTERNS = (
+    (r"(?:tháng|thang|th)?\s*(\d{1,2})\s*(?:/|-|\.|năm|nam)\s*(\d{4})", (1, 2)),  # 3/2025, tháng 3 năm 2025
+    (r"(\d{4})\s*[-/.]\s*(\d{1,2})", (2, 1)),  # 2025-03
+)
+
+
+def month(value) -> datetime.date | None:
+    """A month (its first day) however it is written: a date as `date` reads it, mm/yyyy, yyyy-mm,
+    'tháng 3/2025', 'tháng 3 năm 2025', 'March 2025', 'Mar-2025', or an Excel day number. None when
+    it is not a month."""
+    found = date(value)
+    if found is not None:
+        return found.replace(day=1)
+    written = text(value).casefold()
+    for pattern, (month_group, year_group) in MONTH_PATTERNS:
+        match = re.fullmatch(pattern, written)
+        if match:
+            number, year = int(match.group(month_group)), int(match.group(year_group))
+            return datetime.date(year, number, 1) if 1 <= number <= 12 and 1900 <= year <= 9999 else None
+    match = re.fullmatch(r"([a-z]+)\.?[\s,\-/]*(\d{4})", written)
+    if match and match.group(1) in MONTHS_EN:
+        return datetime.date(int(match.group(2)), MONTHS_EN[match.group(1)], 1)
+    serial = excel_serial(value) if isinstance(value, int | float) and value > 3000 else None
+    return serial.replace(day=1) if serial is not None else None
+
+
 def excel_serial(value) -> datetime.date | None:
     """A date stored as Excel's day number (45658 is 1 January 2025), as a cell left without a date format holds it."""
     if isinstance(value, bool) or not isinstance(value, int | float):

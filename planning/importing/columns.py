@@ -184,11 +184,16 @@ class AmountColumn(IntegerColumn):
 
 @dataclass(frozen=True, kw_only=True)
 class DateColumn(Column):
-    """A date as dd/mm/yyyy, yyyy-mm-dd or an Excel date; never read month first."""
+    """A date as dd/mm/yyyy, yyyy-mm-dd or an Excel date; never read month first. With `month`, a
+    month kept as its first day and shown mm/yyyy, also written 03/2025, 'tháng 3/2025', 'March 2025'."""
+
+    month: bool = False
 
     def parse(self, value, importer=None) -> datetime.date:
-        found = cells.date(value) or cells.excel_serial(value)
+        found = cells.month(value) if self.month else cells.date(value) or cells.excel_serial(value)
         if found is None:
+            if self.month:
+                raise CellProblem(_("“%(value)s” is not a month: write it as mm/yyyy (03/2025) or dd/mm/yyyy.") % {"value": cells.text(value)})
             raise CellProblem(_("“%(value)s” is not a date: write it as dd/mm/yyyy (30/11/2026) or yyyy-mm-dd.") % {"value": cells.text(value)})
         return found
 
@@ -199,7 +204,7 @@ class DateColumn(Column):
         return None if value is None else datetime.date.fromisoformat(value)
 
     def display(self, value) -> str:
-        return "" if value is None else f"{value:%d/%m/%Y}"
+        return "" if value is None else f"{value:%m/%Y}" if self.month else f"{value:%d/%m/%Y}"
 
 
 YES_WORDS = {"có", "co", "c", "yes", "y", "x", "1", "true", "đồng ý", "dong y"}

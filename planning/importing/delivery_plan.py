@@ -38,7 +38,7 @@ from ..services import revisions as revision_services
 from ..services.revisions import DECIDED_PLAN_STATUSES, NEW_ROW_FIELDS, REVISABLE_FIELDS
 from . import cells
 from .base import CHANGE, CREATE, UNCHANGED, Change, Importer, Row, RowPreview
-from .columns import CellProblem, CodeColumn, Column, LookupColumn, TextColumn
+from .columns import CellProblem, CodeColumn, Column, DateColumn, LookupColumn, TextColumn
 from .reader import Limits
 
 KIND = "planning.delivery_plan_activities"
@@ -47,17 +47,6 @@ FOREIGN = {"output": Output, "task_group": TaskGroup, "subtask": SubTask, "lead_
 MANY = {"partner_agencies": Organisation, "funding_partners": Organisation, "supporting_partners": Organisation, "provinces": Province}
 IMPORTED = ("code", *NEW_ROW_FIELDS[Activity], *REVISABLE_FIELDS[Activity])  # what the file may set
 PLACING = ("output", "task_group", "lead_agency")  # a revision never moves an existing activity
-
-MONTHS_EN = {
-    name: number
-    for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"), ("july", "jul"),
-         ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec")],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
-
 
 def same_number(code: str, value) -> bool:
     """Is this code the number Excel made of it? ('1.10' and 1.1)"""
@@ -69,53 +58,6 @@ def same_number(code: str, value) -> bool:
 
 def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def month_of(value) -> datetime.date | None:
-    """A month however it is written: an Excel date, mm/yyyy, dd/mm/yyyy, yyyy-mm, 'tháng 3/2025',
-    'tháng 3 năm 2025', 'March 2025', 'Mar-2025'. None when it is not a month."""
-    if isinstance(value, datetime.datetime):
-        return value.date().replace(day=1)
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    found = cells.date(value)
-    if found is not None:
-        return found.replace(day=1)
-    written = cells.text(value).casefold()
-    patterns = (
-        (r"(?:tháng|thang|th)?\s*(\d{1,2})\s*(?:/|-|\.|năm|nam)\s*(\d{4})", (1, 2)),
-        (r"(\d{4})\s*[-/.]\s*(\d{1,2})", (2, 1)),
-    )
-    for pattern, (month_group, year_group) in patterns:
-        match = re.fullmatch(pattern, written)
-        if match:
-            month, year = int(match.group(month_group)), int(match.group(year_group))
-            return datetime.date(year, month, 1) if 1 <= month <= 12 and 1900 <= year <= 9999 else None
-    match = re.fullmatch(r"([a-z]+)\.?[\s,\-/]*(\d{4})", written)
-    if match and match.group(1) in MONTHS_EN:
-        return datetime.date(int(match.group(2)), MONTHS_EN[match.group(1)], 1)
-    serial = cells.excel_serial(value)
-    return serial.replace(day=1) if serial is not None and is_number(value) and value > 3000 else None
-
-
-@dataclass(frozen=True, kw_only=True)
-class MonthColumn(Column):
-    """A month, kept as its first day; shown as mm/yyyy."""
-
-    def parse(self, value, importer=None) -> datetime.date:
-        found = month_of(value)
-        if found is None:
-            raise CellProblem(_("“%(value)s” is not a month: write it as mm/yyyy (03/2025) or dd/mm/yyyy.") % {"value": cells.text(value)})
-        return found
-
-    def dump(self, value):
-        return None if value is None else value.isoformat()
-
-    def load(self, value):
-        return None if value is None else datetime.date.fromisoformat(value)
-
-    def display(self, value) -> str:
-        return "" if value is None else f"{value:%m/%Y}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -187,8 +129,8 @@ def activity_columns(importer: "DeliveryPlanImporter") -> tuple[Column, ...]:
         ListLookupColumn(**names("funding_partners"), options=lambda _importer: importer.organisation_options()),
         ListLookupColumn(**names("supporting_partners"), options=lambda _importer: importer.organisation_options()),
         ListLookupColumn(**names("provinces"), options=lambda _importer: importer.province_options()),
-        MonthColumn(**names("planned_start"), required=True),
-        MonthColumn(**names("planned_end"), required=True),
+        DateColumn(**names("planned_start"), required=True, month=True),
+        DateColumn(**names("planned_end"), required=True, month=True),
     )
 
 
