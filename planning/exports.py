@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from napwps.exporting import DATE_FORMAT, PERCENT_FORMAT, VND_FORMAT, Formula, print_ready, save_workbook, set_widths, sheet_title, write_cell
 from napwps.formatting import number, short_date
-from planning.models import Disaggregation, FundingSource, Measure, Organisation, ReviewStatus
+from planning.models import Disaggregation, FundingSource, FundingStatus, Measure, Organisation, ReviewStatus
 from planning.models.indicators import category_label
 from planning.selectors import budget_lines, budget_summary, public, staff
 
@@ -650,11 +650,89 @@ class BudgetSheet(ExportSheet):
         worksheet.row_dimensions[row_number + 2].height = 45
 
 
+def budget_line_import_headers() -> dict[str, str]:
+    """The headers of the Budget lines sheet, which the import reads back
+    (`planning.importing.budget_lines`), by field, in the active language."""
+    return {
+        "line": _("Line ID"),
+        "activity": _("Activity code"),
+        "year": _("Year"),
+        "source": _("Funding source"),
+        "funder": _("Funder (code)"),
+        "description_vi": _("Item (Vietnamese)"),
+        "description_en": _("Item (English)"),
+        "amount_vnd": _("Amount (VND)"),
+        "currency": _("Currency"),
+        "original_amount": _("Amount in the original currency"),
+        "exchange_rate": _("Exchange rate (VND per unit)"),
+        "status": _("Funding status"),
+    }
+
+
+class BudgetLinesSheet(ExportSheet):
+    """One row per budget line of the activities shown, as the import reads it back: its id (empty
+    for a new line), the activity's code, the year, the source and status as labels in the reader's
+    language, the funder's code, both items and the amounts. Edit it and upload it with the Activities
+    sheet; the Budget sheet is the summary of these lines."""
+
+    widths = {1: 9, 2: 10, 3: 7, 4: 24, 5: 14, 6: 36, 7: 36, 8: 18, 9: 9, 10: 16, 11: 14, 12: 14}
+    freeze_column = "C"
+    indent_column = 0
+    AMOUNT_FORMAT = "#,##0.00"
+
+    @property
+    def title(self):
+        return _("Budget lines")
+
+    def before_header(self):
+        return [
+            Row(
+                [
+                    _("How to edit"),
+                    _(
+                        "One row per budget line. Keep the Line ID to change a line; leave it empty for a new line. A foreign-currency line needs its amount in that currency and the exchange rate: its amount in VND follows. Lines missing from the sheet are left as they are."
+                    ),
+                ],
+                bold=True,
+            )
+        ]
+
+    def header_rows(self):
+        return [list(budget_line_import_headers().values())]
+
+    def lines(self):
+        order = {activity.pk: index for index, activity in enumerate(self.data.activities)}
+        lines = self.data.budget_lines.select_related("activity", "delivery_plan", "funder")
+        return sorted(lines, key=lambda line: (order.get(line.activity_id, len(order)), line.delivery_plan.year, line.pk))
+
+    def rows(self):
+        sources, statuses = dict(FundingSource.choices), dict(FundingStatus.choices)
+        formats = {0: "0", 1: TEXT_FORMAT, 2: "0", 4: TEXT_FORMAT, 7: VND_FORMAT, 9: self.AMOUNT_FORMAT, 10: self.AMOUNT_FORMAT}
+        for line in self.lines():
+            yield Row(
+                [
+                    line.pk,
+                    line.activity.code,
+                    line.delivery_plan.year,
+                    str(sources.get(line.source, line.source)),
+                    line.funder.code if line.funder_id else "",
+                    line.description_vi,
+                    line.description_en,  # as stored: the import writes back exactly what it reads
+                    line.amount_vnd,
+                    line.currency,
+                    line.original_amount,
+                    line.exchange_rate,
+                    str(statuses.get(line.status, line.status)),
+                ],
+                formats=formats,
+            )
+
+
 # The workbook ----------------------------------------------------------------------------------------
 
 
 class LogframeWorkbook:
-    """Cover, Logframe, Activities, Indicators and Budget of one published plan-year (or, with a
+    """Cover, Logframe, Activities, Indicators, Budget and Budget lines of one published plan-year (or, with a
     `WorkingLogframeData`, of any plan-year with the working values marked as drafts)."""
 
     def __init__(self, *, plan, delivery_plan, filterset, filters_in_words: str, data: LogframeData | None = None):
@@ -666,7 +744,13 @@ class LogframeWorkbook:
         data = self.data
         status = _("Includes drafts — not yet approved") if data.drafts else _("Published data only")
         context_line = " · ".join([str(data.plan), _("Delivery plan %(year)s") % {"year": data.year}, self.filters_in_words, status])
-        sheets = [LogframeSheet(data, context_line), ActivitiesSheet(data, context_line), IndicatorsSheet(data, context_line), BudgetSheet(data, context_line)]
+        sheets = [
+            LogframeSheet(data, context_line),
+            ActivitiesSheet(data, context_line),
+            IndicatorsSheet(data, context_line),
+            BudgetSheet(data, context_line),
+            BudgetLinesSheet(data, context_line),
+        ]
         taken: set[str] = set()
         cover_title = sheet_title(_("Cover"), taken)
         titles = [sheet_title(sheet.title, taken) for sheet in sheets]

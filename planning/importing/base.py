@@ -5,6 +5,11 @@ columns by their headers, checks every row (`check_row`) and says of each what a
 CREATE a row, CHANGE one (old -> new), leave it UNCHANGED, or an ERROR naming the sheet, row, column
 and reason. The preview is plain data, stored as JSON in an `ImportPreview` row
 (`planning.importing.services`), so what is applied is exactly what the person saw.
+
+A workbook of several sheets is one importer with `companions`: importers of the further sheets,
+read from the same upload into the same preview (each row knows its importer's `kind`) after the
+importer's own sheet, and applied after its rows in the same transaction. A companion marked
+`optional` is skipped when the workbook lacks its sheet.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -63,6 +68,7 @@ class RowPreview:
     changes: list[Change] = field(default_factory=list)
     ref: dict = field(default_factory=dict)
     note: str = ""
+    kind: str = ""  # the importer of the row's sheet (a companion's kind, or the importer's own)
 
     @classmethod
     def from_dict(cls, data: dict) -> "RowPreview":
@@ -124,7 +130,7 @@ class Row:
 
     def __init__(self, importer: "Importer", sheet: str, number: int, values: tuple, header: list, positions: dict[str, int]):
         self.importer = importer
-        self.preview = RowPreview(sheet=sheet, row=number)
+        self.preview = RowPreview(sheet=sheet, row=number, kind=importer.kind)
         self.raw = values
         self.header = header
         self.positions = positions
@@ -173,10 +179,12 @@ class Importer:
     skip_sheets: ClassVar[tuple[str, ...]] = ()
     limits: ClassVar[Limits] = DEFAULT_LIMITS
     header_search_rows: ClassVar[int] = 1  # more: the header is the first of these rows holding the required columns
+    optional: ClassVar[bool] = False  # as a companion: a workbook without this sheet, or with it empty, is fine
 
     def __init__(self, *, user, target=None):
         self.user = user
         self.target = target
+        self.companions: tuple[Importer, ...] = ()  # importers of the upload's further sheets
 
     @property
     def target_id(self) -> int | None:
@@ -245,35 +253,42 @@ class Importer:
         result = Preview(kind=self.kind, target_id=self.target_id, filename=filename)
         try:
             with open_workbook(uploaded, self.limits) as workbook:
-                name = workbook.find(*self.sheet_names, skip=self.skip_sheets)
-                if name is None:
-                    raise SheetProblem(_("The workbook has no sheet to import."))
-                sheet = workbook.read(name, is_header=self.is_header if self.header_search_rows > 1 else None, header_search_rows=self.header_search_rows)
+                for importer in (self, *self.companions):
+                    importer.preview_sheet(workbook, result)
         except SheetProblem as problem:
             result.file_errors.append(CellError(reason=str(problem)))
-            return result
-        result.sheet = sheet.name
+        return result
+
+    def preview_sheet(self, workbook, result: Preview) -> None:
+        """Check this importer's sheet of the open workbook, adding its rows and errors to `result`."""
+        name = workbook.find(*self.sheet_names, skip=self.skip_sheets, fallback=not self.optional)
+        if name is None:
+            if self.optional:
+                return
+            raise SheetProblem(_("The workbook has no sheet to import."))
+        sheet = workbook.read(name, is_header=self.is_header if self.header_search_rows > 1 else None, header_search_rows=self.header_search_rows)
+        result.sheet = result.sheet or sheet.name
         positions = self.positions(sheet.header)
         missing = [column.header for column in self.columns if column.required and column.key not in positions]
         if missing:
             result.file_errors.append(CellError(reason=self.missing_columns_message(sheet.name, ", ".join(missing)), sheet=sheet.name, row=sheet.header_row))
-            return result
+            return
         if not sheet.rows:
-            result.file_errors.append(CellError(reason=self.empty_message(sheet.name), sheet=sheet.name))
-            return result
+            if not self.optional:
+                result.file_errors.append(CellError(reason=self.empty_message(sheet.name), sheet=sheet.name))
+            return
         self.header_positions = positions
         self.prepare()
+        rows = []
         for number, values in sheet.rows:
             row = Row(self, sheet.name, number, values, sheet.header, positions)
             self.check_row(row)
-            if row.preview.errors:
-                row.preview.action = ERROR
-            result.rows.append(row.preview)
-        self.finish(result.rows)
-        for row in result.rows:
+            rows.append(row.preview)
+        self.finish(rows)
+        for row in rows:
             if row.errors:
                 row.action = ERROR
-        return result
+        result.rows.extend(rows)
 
     def load(self, values: dict) -> dict:
         """A row's JSON values as Python values again, column by column."""
@@ -291,12 +306,21 @@ class Importer:
         if preview.kind != self.kind or preview.target_id != self.target_id:
             raise ValidationError(_("This preview is of another import."))
         self.check_permission()
+        importers = {importer.kind: importer for importer in (self, *self.companions)}
         result = dict.fromkeys(ACTIONS, 0)
+        self.applied = {kind: dict.fromkeys(ACTIONS, 0) for kind in importers}  # the counts of each sheet
         for row in preview.rows:
+            importer = importers.get(row.kind or self.kind)
+            if importer is None:
+                raise ValidationError(_("This preview is of another import."))
             if row.action in (CREATE, CHANGE):
                 try:
-                    self.apply_row(row, self.load(row.values))
+                    importer.apply_row(row, importer.load(row.values))
                 except ValidationError as exc:
-                    raise ValidationError(_("Row %(row)s: %(reason)s") % {"row": row.row, "reason": " ".join(exc.messages)}) from exc
+                    reason = " ".join(exc.messages)
+                    if importer is self:
+                        raise ValidationError(_("Row %(row)s: %(reason)s") % {"row": row.row, "reason": reason}) from exc
+                    raise ValidationError(_("Sheet “%(sheet)s”, row %(row)s: %(reason)s") % {"sheet": row.sheet, "row": row.row, "reason": reason}) from exc
             result[row.action] += 1
+            self.applied[importer.kind][row.action] += 1
         return result

@@ -48,6 +48,7 @@ MANY = {"partner_agencies": Organisation, "funding_partners": Organisation, "sup
 IMPORTED = ("code", *NEW_ROW_FIELDS[Activity], *REVISABLE_FIELDS[Activity])  # what the file may set
 PLACING = ("output", "task_group", "lead_agency")  # a revision never moves an existing activity
 
+
 def same_number(code: str, value) -> bool:
     """Is this code the number Excel made of it? ('1.10' and 1.1)"""
     try:
@@ -98,6 +99,18 @@ class ListLookupColumn(LookupColumn):
         return sorted(found)
 
 
+def known_code(row: Row, key: str, codes) -> str:
+    """The activity code in the row's `key` column: a number Excel made of a known code ('1.10' as
+    1.1) is that code when only one code is that number."""
+    code = row.clean(key)
+    raw = row.cell(key)
+    if code and is_number(raw) and code not in codes:
+        found = [known for known in codes if same_number(known, raw)]
+        if len(found) == 1:
+            return found[0]
+    return code or ""
+
+
 def _both(value_of) -> tuple[str, str]:
     """A text in Vietnamese and in English (a model's __str__, which translates a word or two)."""
     with translation.override("vi"):
@@ -105,6 +118,13 @@ def _both(value_of) -> tuple[str, str]:
     with translation.override("en"):
         en = value_of()
     return vi, en
+
+
+def organisation_options(organisations):
+    """An organisation is named by its code, acronym or either name."""
+    for organisation in organisations:
+        names = (organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en, *_both(lambda o=organisation: str(o)))
+        yield names, organisation.pk, f"{organisation.code} ({organisation.name})"
 
 
 def activity_columns(importer: "DeliveryPlanImporter") -> tuple[Column, ...]:
@@ -154,9 +174,15 @@ class DeliveryPlanImporter(Importer):
         super().__init__(user=user, target=target)
         self.columns = activity_columns(self)
         self.sheet_names = sheet_titles(gettext_noop("Activities"))
-        self.skip_sheets = sheet_titles(gettext_noop("Cover"), gettext_noop("Logframe"), gettext_noop("Indicators"), gettext_noop("Budget"))
+        self.skip_sheets = sheet_titles(
+            gettext_noop("Cover"), gettext_noop("Logframe"), gettext_noop("Indicators"), gettext_noop("Budget"), gettext_noop("Budget lines")
+        )
         self.absent: list[str] = []
+        self.created_codes: set[str] = set()  # the new activities of the file, which its budget lines may name
         self.revision = None
+        from .budget_lines import BudgetLinesImporter  # it reads this module's helpers
+
+        self.companions = (BudgetLinesImporter(parent=self),)
 
     # Who imports how ---------------------------------------------------------------------------
 
@@ -218,9 +244,7 @@ class DeliveryPlanImporter(Importer):
             yield (group.code,), group.pk, group.code
 
     def organisation_options(self):
-        for organisation in self.organisations.values():
-            names = (organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en, *_both(lambda o=organisation: str(o)))
-            yield names, organisation.pk, f"{organisation.code} ({organisation.name})"
+        return organisation_options(self.organisations.values())
 
     def province_options(self):
         for province in self.provinces.values():
@@ -257,13 +281,7 @@ class DeliveryPlanImporter(Importer):
         return cells.text(value) if isinstance(value, str) else value
 
     def code_of(self, row: Row) -> str:
-        code = row.clean("code")
-        raw = row.cell("code")
-        if code and is_number(raw) and code not in self.activities:
-            found = [known for known in self.activities if same_number(known, raw)]
-            if len(found) == 1:
-                return found[0]  # Excel made '1.10' the number 1.1
-        return code or ""
+        return known_code(row, "code", self.activities)
 
     def subtask_of(self, row: Row, task_group_id) -> int | None:
         written = cells.text(row.cell("subtask"))
@@ -309,6 +327,7 @@ class DeliveryPlanImporter(Importer):
         self.check_months(row, values)
         if existing is None:
             preview.action = CREATE
+            self.created_codes.add(code)
             preview.values = {key: self.column(key).dump(value) if self.column(key) else value for key, value in {"code": code, **values}.items()}
             return
         changed, headers = {}, activity_import_headers()
@@ -390,9 +409,14 @@ class DeliveryPlanImporter(Importer):
         else:
             activity_update(activity=activity, user=self.user, reason=self.reason, **data)
 
-    def propose(self, row: RowPreview, data: dict, activity: Activity | None) -> None:
+    def open_revision(self):
+        """The agency's revision the import proposes into, opened on the first proposal."""
         if self.revision is None:
             self.revision = revision_services.revision_open(agency=self.agency, delivery_plan=self.target, user=self.user)
+        return self.revision
+
+    def propose(self, row: RowPreview, data: dict, activity: Activity | None) -> None:
+        self.open_revision()
         reason = _("Imported from %(file)s") % {"file": self.filename}
         if activity is None:  # the same new activity imported again replaces its earlier proposal
             content_type = ContentType.objects.get_for_model(Activity)

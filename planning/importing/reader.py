@@ -144,13 +144,13 @@ class Workbook:
     def __exit__(self, *exc_info):
         self.close()
 
-    def find(self, *names: str, skip: tuple[str, ...] = ()) -> str | None:
-        """The first sheet named one of `names` (any case), else the first sheet not in `skip`."""
+    def find(self, *names: str, skip: tuple[str, ...] = (), fallback: bool = True) -> str | None:
+        """The first sheet named one of `names` (any case), else (with `fallback`) the first sheet not in `skip`."""
         by_key = {name.casefold(): name for name in self.sheetnames}
         for name in names:
             if name.casefold() in by_key:
                 return by_key[name.casefold()]
-        return next((name for name in self.sheetnames if name not in skip), None)
+        return next((name for name in self.sheetnames if name not in skip), None) if fallback else None
 
     def read(self, name: str, *, is_header=None, header_search_rows: int = 10) -> Sheet:
         """The sheet's header and non-empty rows, after checking its size cell by cell.

@@ -1,6 +1,6 @@
 """Importing a delivery plan's activities from the logframe workbook (issue 10 §3), in the workspace.
 
-Upload the workbook (its Activities sheet) → a preview, stored once (planning.importing.services) →
+Upload the workbook (its Activities and Budget lines sheets) → a preview, stored once (planning.importing.services) →
 apply that preview. A coordinator's import, or one into a draft delivery plan, writes the activities
 through the plan's services; a focal point's import into an approved plan proposes the changes in
 their agency's revision, which they submit on the revision's page.
@@ -24,6 +24,10 @@ from .workspace import workspace_view
 
 ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
 COLUMNS = (("code", gettext_lazy("Code")), ("title", gettext_lazy("Title (Vietnamese)")), ("lead_agency", gettext_lazy("Lead agency (code)")))
+LINE_COLUMNS = (
+    ("line", gettext_lazy("Line ID")), ("activity", gettext_lazy("Activity code")), ("source", gettext_lazy("Funding source")),
+    ("amount", gettext_lazy("Amount (VND)")),
+)  # fmt: skip
 
 
 class ActivitiesUploadForm(WorkbookUploadForm):
@@ -33,6 +37,15 @@ class ActivitiesUploadForm(WorkbookUploadForm):
 def template_url(delivery_plan) -> str:
     """Where to download the workbook to edit: the workspace's, with the working values of the year."""
     return f"{reverse('planning:export-logframe-xlsx')}?{urlencode({'year': delivery_plan.year})}"
+
+
+def preview_rows(importer, preview, columns) -> list[dict]:
+    """The preview's rows of one importer's sheet, as the page's table shows them."""
+    return [
+        {"row": row, "label": importer.action_label(row) or ACTION_LABELS[row.action], "cells": [row.display.get(key, "") for key, _label in columns]}
+        for row in preview.rows
+        if (row.kind or importer.kind) == importer.kind
+    ]
 
 
 @workspace_view
@@ -49,19 +62,20 @@ def plan_import(request, delivery_plan):
     importer = DeliveryPlanImporter(user=request.user, target=delivery_plan)
     refusal = importer.refusal()
     form = ActivitiesUploadForm(request.POST or None, request.FILES or None) if not refusal else None
-    preview = stored = rows = None
+    preview = stored = rows = tables = None
     if request.method == "POST":
         if refusal:
             raise PermissionDenied(refusal)
         if form.is_valid():
             stored, preview = import_services.preview_create(importer=importer, uploaded=form.cleaned_data["file"])
-            rows = [
-                {"row": row, "label": importer.action_label(row) or ACTION_LABELS[row.action], "cells": [row.display.get(key, "") for key, _label in COLUMNS]}
-                for row in preview.rows
-            ]
+            rows = preview_rows(importer, preview, COLUMNS)
+            lines = importer.companions[0]
+            tables = [{"id": "import-preview-lines", "caption": _("Budget lines"), "columns": LINE_COLUMNS, "rows": preview_rows(lines, preview, LINE_COLUMNS)}]
+            tables = [table for table in tables if table["rows"]]
     context = {
         "delivery_plan": delivery_plan, "importer": importer, "refusal": refusal, "form": form, "preview": preview, "stored": stored,
-        "rows": rows, "page": {"columns": COLUMNS}, "template_url": template_url(delivery_plan), "absent": importer.absent if preview else [],
+        "rows": rows, "tables": tables, "page": {"columns": COLUMNS}, "template_url": template_url(delivery_plan),
+        "absent": importer.absent if preview else [], "absent_lines": importer.companions[0].absent if preview else [],
         "apply_url": reverse("planning:plan-import-apply", args=[delivery_plan.pk]),
     }  # fmt: skip
     return render(request, "planning/workspace/plan_import.html", context)
@@ -73,23 +87,30 @@ def plan_import_apply(request, delivery_plan):
     delivery_plan = get_object_or_404(DeliveryPlan.objects.select_related("plan"), pk=delivery_plan)
     importer = DeliveryPlanImporter(user=request.user, target=delivery_plan)
     try:
-        result = import_services.preview_apply(importer=importer, pk=request.POST.get("preview"))
+        import_services.preview_apply(importer=importer, pk=request.POST.get("preview"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("planning:plan-import", delivery_plan=delivery_plan.pk)
-    created, changed = result.get(CREATE, 0), result.get(CHANGE, 0)
+    applied = importer.applied
+    created, changed = applied[importer.kind][CREATE], applied[importer.kind][CHANGE]
+    lines = applied[importer.companions[0].kind]
+    lines_message = (
+        " " + _("Budget lines: %(created)s new, %(changed)s changed.") % {"created": lines[CREATE], "changed": lines[CHANGE]} if lines[CREATE] + lines[CHANGE] else ""
+    )
     if importer.revision is not None:
         messages.success(
             request,
             _("%(created)s new activities and %(changed)s changes were proposed in your agency's revision. Submit the revision when it is complete.")
-            % {"created": created, "changed": changed},
+            % {"created": created, "changed": changed}
+            + lines_message,
         )
         return redirect("planning:revision-detail", pk=importer.revision.pk)
     messages.success(
         request,
         ngettext("%(count)s activity imported", "%(count)s activities imported", created + changed) % {"count": created + changed}
         + ": "
-        + _("%(created)s new, %(changed)s changed.") % {"created": created, "changed": changed},
+        + _("%(created)s new, %(changed)s changed.") % {"created": created, "changed": changed}
+        + lines_message,
     )
     return redirect("planning:plan-import", delivery_plan=delivery_plan.pk)
 
