@@ -669,6 +669,11 @@ def budget_line_import_headers() -> dict[str, str]:
     }
 
 
+def budget_lines_title() -> str:
+    """The Budget lines sheet's title in the active language (the import looks for it in both)."""
+    return pgettext("sheet of the logframe workbook", "Budget lines")
+
+
 class BudgetLinesSheet(ExportSheet):
     """One row per budget line of the activities shown, as the import reads it back: its id (empty
     for a new line), the activity's code, the year, the source and status as labels in the reader's
@@ -682,7 +687,7 @@ class BudgetLinesSheet(ExportSheet):
 
     @property
     def title(self):
-        return _("Budget lines")
+        return budget_lines_title()
 
     def before_header(self):
         return [

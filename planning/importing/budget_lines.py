@@ -18,18 +18,18 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import override
 
 from napwps.formatting import number
 
-from ..exports import budget_line_import_headers
+from ..exports import budget_line_import_headers, budget_lines_title
 from ..models import Activity, BudgetLine, FundingSource, FundingStatus, Organisation
 from ..services import budget_line_create, budget_line_save
 from ..services import revisions as revision_services
 from ..services.revisions import REVISABLE_FIELDS
 from .base import CHANGE, CREATE, UNCHANGED, Change, Importer, Row, RowPreview
 from .columns import AmountColumn, ChoiceColumn, CodeColumn, Column, DecimalColumn, IntegerColumn, LookupColumn, TextColumn
-from .delivery_plan import known_code, organisation_options, sheet_titles
+from .delivery_plan import in_both_languages, known_code, organisation_options
 
 KIND = "planning.delivery_plan_budget_lines"
 FIELDS = REVISABLE_FIELDS[BudgetLine]  # what the file sets on a line: what a revision may change
@@ -57,7 +57,7 @@ def budget_line_columns(importer: "BudgetLinesImporter") -> tuple[Column, ...]:
         AmountColumn(**names("amount_vnd")),
         TextColumn(**names("currency"), max_length=3),
         DecimalColumn(**names("original_amount"), minimum=0),
-        DecimalColumn(**names("exchange_rate"), minimum=0),
+        DecimalColumn(**names("exchange_rate"), minimum=0, thousands=True),
         ChoiceColumn(**names("status"), choices=FundingStatus, default=FundingStatus.ESTIMATED),
     )
 
@@ -73,7 +73,7 @@ class BudgetLinesImporter(Importer):
         super().__init__(user=parent.user, target=parent.target)
         self.parent = parent
         self.columns = budget_line_columns(self)
-        self.sheet_names = sheet_titles(gettext_noop("Budget lines"))
+        self.sheet_names = in_both_languages(budget_lines_title)
         self.absent: list[int] = []
 
     def missing_columns_message(self, sheet: str, columns: str) -> str:
@@ -191,7 +191,9 @@ class BudgetLinesImporter(Importer):
     def candidate(self, row: Row, line: BudgetLine | None, activity: Activity | None, values: dict) -> BudgetLine | None:
         """The line as it would be saved, checked by the model's own rules (its errors go to their columns).
         A foreign-currency line's amount in VND is the model's: its amount at its rate."""
-        candidate = copy.copy(line) if line is not None else BudgetLine(activity=activity, delivery_plan=self.target)
+        candidate = copy.copy(line) if line is not None else BudgetLine(delivery_plan=self.target)
+        if line is None and activity is not None:  # a new activity of the file: not saved yet
+            candidate.activity = activity
         for key, value in values.items():
             setattr(candidate, "funder_id" if key == "funder" else key, value)
         try:

@@ -140,13 +140,16 @@ class IntegerColumn(Column):
 
 @dataclass(frozen=True, kw_only=True)
 class DecimalColumn(IntegerColumn):
-    """A number with decimals: 85.5, '85,5' (the Vietnamese comma), '85%'. Rounded to `places`."""
+    """A number with decimals: 85.5, '85,5' (the Vietnamese comma), '85%'. Rounded to `places`.
+    With `thousands`, a lone separator before three digits groups thousands ('25.000' and '25,000'
+    are 25000, as an exchange rate in đồng is written) instead of being refused as ambiguous."""
 
     places: int = 2
+    thousands: bool = False
 
     def parse(self, value, importer=None) -> Decimal:
         written = cells.text(value)
-        number = cells.number(value)
+        number = cells.number(value, decimals=not self.thousands)
         if number is None:
             raise CellProblem(_("“%(value)s” is not a number.") % {"value": written})
         self._check_range(number, written)

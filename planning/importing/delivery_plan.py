@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 from napwps import history
 
 from .. import roles
-from ..exports import activity_import_headers
+from ..exports import activity_import_headers, budget_lines_title
 from ..models import Activity, ChangeAction, Organisation, Output, Province, ReviewStatus, SubTask, TaskGroup
 from ..services import activity_create, activity_update
 from ..services import revisions as revision_services
@@ -111,7 +111,7 @@ def known_code(row: Row, key: str, codes) -> str:
     return code or ""
 
 
-def _both(value_of) -> tuple[str, str]:
+def in_both_languages(value_of) -> tuple[str, str]:
     """A text in Vietnamese and in English (a model's __str__, which translates a word or two)."""
     with translation.override("vi"):
         vi = value_of()
@@ -123,7 +123,7 @@ def _both(value_of) -> tuple[str, str]:
 def organisation_options(organisations):
     """An organisation is named by its code, acronym or either name."""
     for organisation in organisations:
-        names = (organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en, *_both(lambda o=organisation: str(o)))
+        names = (organisation.code, organisation.acronym, organisation.name_vi, organisation.name_en, *in_both_languages(lambda o=organisation: str(o)))
         yield names, organisation.pk, f"{organisation.code} ({organisation.name})"
 
 
@@ -174,8 +174,9 @@ class DeliveryPlanImporter(Importer):
         super().__init__(user=user, target=target)
         self.columns = activity_columns(self)
         self.sheet_names = sheet_titles(gettext_noop("Activities"))
-        self.skip_sheets = sheet_titles(
-            gettext_noop("Cover"), gettext_noop("Logframe"), gettext_noop("Indicators"), gettext_noop("Budget"), gettext_noop("Budget lines")
+        self.skip_sheets = (
+            *sheet_titles(gettext_noop("Cover"), gettext_noop("Logframe"), gettext_noop("Indicators"), gettext_noop("Budget")),
+            *in_both_languages(budget_lines_title),
         )
         self.absent: list[str] = []
         self.created_codes: set[str] = set()  # the new activities of the file, which its budget lines may name
@@ -248,7 +249,7 @@ class DeliveryPlanImporter(Importer):
 
     def province_options(self):
         for province in self.provinces.values():
-            labels = _both(lambda p=province: str(p))
+            labels = in_both_languages(lambda p=province: str(p))
             yield (*labels, province.name_vi, province.name_en, province.code), province.pk, str(province)
 
     # One row -----------------------------------------------------------------------------------

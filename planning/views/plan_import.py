@@ -95,7 +95,9 @@ def plan_import_apply(request, delivery_plan):
     created, changed = applied[importer.kind][CREATE], applied[importer.kind][CHANGE]
     lines = applied[importer.companions[0].kind]
     lines_message = (
-        " " + _("Budget lines: %(created)s new, %(changed)s changed.") % {"created": lines[CREATE], "changed": lines[CHANGE]} if lines[CREATE] + lines[CHANGE] else ""
+        " " + _("Budget lines: %(created)s new, %(changed)s changed.") % {"created": lines[CREATE], "changed": lines[CHANGE]}
+        if lines[CREATE] + lines[CHANGE]
+        else ""
     )
     if importer.revision is not None:
         messages.success(

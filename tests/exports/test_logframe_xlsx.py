@@ -16,8 +16,8 @@ from tests.factories import TaskGroupFactory, leak_strings, public_world
 pytestmark = pytest.mark.django_db
 
 TITLES = {
-    "vi": ["Trang bìa", "Khung logic", "Hoạt động", "Chỉ số", "Kinh phí"],
-    "en": ["Cover", "Logframe", "Activities", "Indicators", "Budget"],
+    "vi": ["Trang bìa", "Khung logic", "Hoạt động", "Chỉ số", "Kinh phí", "Dòng kinh phí"],
+    "en": ["Cover", "Logframe", "Activities", "Indicators", "Budget", "Budget lines"],
 }
 
 

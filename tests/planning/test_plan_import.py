@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +16,7 @@ from planning.importing import read_sheet
 from planning.importing.budget_lines import KIND as LINE_ROWS
 from planning.importing.delivery_plan import KIND as ACTIVITY_ROWS
 from planning.importing.delivery_plan import DeliveryPlanImporter
-from planning.models import Activity, ImportPreview, PlanChange, ReportKind, ReviewStatus
+from planning.models import Activity, BudgetLine, ImportPreview, PlanChange, ReportKind, ReviewStatus
 from tests.factories import DeliveryPlanFactory, OrganisationFactory, ProvinceFactory, UserFactory, public_world
 
 pytestmark = pytest.mark.django_db
@@ -446,3 +447,217 @@ def test_odd_cells_are_errors_never_a_crash(client):
     ):
         assert expected in errors, (expected, errors)
     assert not Activity.objects.exists()
+
+
+# Budget lines: the workbook's Budget lines sheet comes back with the activities ---------------------------
+
+LINE_HEADERS = {
+    "en": ["Line ID", "Activity code", "Year", "Funding source", "Funder (code)", "Item (Vietnamese)", "Item (English)", "Amount (VND)",
+           "Currency", "Amount in the original currency", "Exchange rate (VND per unit)", "Funding status"],
+    "vi": ["Mã dòng", "Mã hoạt động", "Năm", "Nguồn kinh phí", "Nhà tài trợ (mã)", "Nội dung chi (tiếng Việt)", "Nội dung chi (tiếng Anh)",
+           "Số tiền (VND)", "Loại tiền", "Số tiền theo nguyên tệ", "Tỷ giá (VND/một đơn vị tiền tệ)", "Tình trạng nguồn vốn"],
+}  # fmt: skip
+
+
+def workspace_workbook_of(client, world, user, language="en") -> bytes:
+    """The workspace workbook of the year, with every line of the user's scope, as staff download it."""
+    client.force_login(user)
+    with translation.override(language):
+        url = reverse("planning:export-logframe-xlsx")
+    response = client.get(f"{url}?year={world.year}")
+    assert response.status_code == 200
+    return response.content
+
+
+def lines_sheet(workbook):
+    return next(sheet for sheet in workbook.worksheets if sheet.title in ("Budget lines", "Dòng kinh phí"))
+
+
+def lines_header(sheet) -> tuple[int, dict[str, int]]:
+    for row in sheet.iter_rows(max_row=10):
+        values = [cell.value for cell in row]
+        if values and values[0] in ("Line ID", "Mã dòng"):
+            return row[0].row, {value: index for index, value in enumerate(values, start=1) if value}
+    raise AssertionError("no header")
+
+
+def edited_lines(content: bytes, *, changes=None, new_rows=(), activities=()) -> bytes:
+    """The workbook with cells of the Budget lines sheet changed ({line id: {header: value}}), lines
+    added, and activities added to the Activities sheet."""
+    content = edited(content, new_rows=activities) if activities else content
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = lines_sheet(workbook)
+    header_row, columns = lines_header(sheet)
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        for header, value in (changes or {}).get(row[0].value, {}).items():
+            sheet.cell(row=row[0].row, column=columns[header], value=value)
+    for values in new_rows:
+        number = sheet.max_row + 1
+        for header, value in values.items():
+            sheet.cell(row=number, column=columns[header], value=value)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def new_line(code, **more):
+    return {"Activity code": code, "Year": 2024, "Funding source": "ODA grant", "Item (Vietnamese)": "Hội thảo", "Amount (VND)": "2,500,000", **more}
+
+
+def line_history_count() -> int:
+    return BudgetLine.history.count()
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_workbook_has_a_budget_lines_sheet_with_its_headers_in_the_readers_language(client, language):
+    world = public_world(activities=1, plant=False)
+    line = world.lines[0]
+
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_of(client, world, language)))
+
+    sheet = lines_sheet(workbook)
+    assert workbook.sheetnames[-1] == sheet.title == {"en": "Budget lines", "vi": "Dòng kinh phí"}[language]
+    header_row, columns = lines_header(sheet)
+    assert list(columns) == LINE_HEADERS[language]
+    row = [cell.value for cell in sheet[header_row + 1]]
+    assert row[:4] == [line.pk, line.activity.code, world.year, {"en": "Central state budget", "vi": "Ngân sách trung ương"}[language]]
+    assert row[7] == 100_000_000 and sheet.cell(row=header_row + 1, column=8).number_format == "#,##0"
+    assert sheet.print_title_rows and sheet.freeze_panes and sheet.page_setup.orientation == "landscape"
+
+
+def test_an_unchanged_workspace_workbook_leaves_every_budget_line_as_it_is(client):
+    world = public_world(activities=2, plant=False)
+    world.add_published(1)
+    content = workspace_workbook_of(client, world, world.coordinator)
+    before = line_history_count()
+
+    response = upload(client, world.delivery_plan, content)
+
+    preview = response.context["preview"]
+    assert not preview.has_errors, [str(error) for error in preview.errors]
+    assert counts(preview, LINE_ROWS) == {"create": 0, "change": 0, "unchanged": 3, "error": 0}
+    assert {row.ref["line"] for row in rows_of(preview, LINE_ROWS)} == {line.pk for line in world.lines}
+    apply(client, world.delivery_plan, response)
+    assert line_history_count() == before
+
+
+def test_a_changed_amount_and_new_lines_are_previewed_then_saved_with_the_file_as_reason(client):
+    world = public_world(activities=2, plant=False)
+    first = world.lines[0]
+    funder = OrganisationFactory(code="unwomen", acronym="UN Women")
+    content = edited_lines(
+        workspace_workbook_of(client, world, world.coordinator),
+        changes={first.pk: {"Amount (VND)": "1.234.567"}},
+        new_rows=[
+            new_line(world.activities[1].code, **{"Funder (code)": "UN Women", "Funding status": "Pledged"}),
+            new_line("1.10", **{"Currency": "usd", "Amount in the original currency": 1000, "Exchange rate (VND per unit)": "25,000", "Amount (VND)": None}),
+        ],
+        activities=[new_row(world, "1.10")],
+    )
+
+    response = upload(client, world.delivery_plan, content, name="kinh-phi.xlsx")
+
+    preview = response.context["preview"]
+    assert counts(preview, LINE_ROWS) == {"create": 2, "change": 1, "unchanged": 1, "error": 0}, [str(error) for error in preview.errors]
+    change = next(row for row in rows_of(preview, LINE_ROWS) if row.action == "change")
+    assert [(c.label, c.old, c.new) for c in change.changes] == [("Amount (VND)", "100,000,000", "1,234,567")]
+    assert "100,000,000 → 1,234,567" in response.content.decode()
+    before = line_history_count()
+
+    apply(client, world.delivery_plan, response)
+
+    first.refresh_from_db()
+    assert first.amount_vnd == 1_234_567
+    added = BudgetLine.objects.get(activity=world.activities[1], funder=funder)
+    assert (added.source, added.status, added.amount_vnd, added.description_vi, added.delivery_plan) == (
+        "oda_grant", "pledged", 2_500_000, "Hội thảo", world.delivery_plan,
+    )  # fmt: skip
+    foreign = BudgetLine.objects.get(activity__code="1.10")
+    assert (foreign.currency, foreign.original_amount, foreign.exchange_rate, foreign.amount_vnd) == ("USD", 1000, 25000, 25_000_000)
+    assert line_history_count() == before + 3
+    for line in (first, added, foreign):
+        with translation.override("vi"):
+            assert history.render_reason(line.history.first().history_change_reason) == "Nhập từ tệp kinh-phi.xlsx"
+
+
+def test_a_budget_line_with_errors_saves_nothing_and_names_its_sheet_row_and_column(client):
+    world = public_world(activities=2, plant=False)
+    first, second = world.lines
+    content = edited_lines(
+        workspace_workbook_of(client, world, world.coordinator),
+        changes={first.pk: {"Amount (VND)": "-5"}, second.pk: {"Currency": "USD", "Amount in the original currency": 100}},
+        new_rows=[new_line("9.99"), new_line(world.activities[0].code, **{"Line ID": 999999}), new_line(world.activities[0].code, **{"Amount (VND)": "nhiều"})],
+    )
+    content = edited(content, changes={world.activities[0].code: {"Title (English)": "Changed"}})
+    before = (history_count(), line_history_count())
+
+    response = upload(client, world.delivery_plan, content)
+
+    preview = response.context["preview"]
+    errors = [str(error) for error in preview.errors]
+    for start, words in (
+        ("Budget lines!H5 (", "-5"),
+        ("Budget lines!K6 (", "exchange rate"),
+        ("Budget lines!B7 (", "9.99"),
+        ("Budget lines!A8 (", "999999"),
+        ("Budget lines!H9 (", "nhiều"),
+    ):
+        assert any(error.startswith(start) and words in error for error in errors), (start, errors)
+    assert counts(preview, LINE_ROWS)["error"] == 5 and counts(preview)["change"] == 1
+
+    apply(client, world.delivery_plan, response)
+
+    assert (history_count(), line_history_count()) == before
+    assert Activity.objects.get(pk=world.activities[0].pk).title_en != "Changed"
+
+
+def test_a_focal_point_cannot_touch_another_agencys_budget_line(client):
+    world = public_world(activities=1, plant=False)
+    world.add_published(1)
+    own, other = world.lines
+    content = edited_lines(workbook_of(client, world), changes={other.pk: {"Amount (VND)": 1}, own.pk: {"Amount (VND)": 2}})
+    client.force_login(world.focal)
+
+    response = upload(client, world.delivery_plan, content)
+
+    errors = [str(error) for error in rows_of(response.context["preview"], LINE_ROWS)[1].errors]
+    assert len(errors) == 1 and errors[0].startswith("Budget lines!B6 (") and other.activity.lead_agency.code in errors[0]
+    apply(client, world.delivery_plan, response)
+    assert not PlanChange.objects.exists()
+    assert [BudgetLine.objects.get(pk=line.pk).amount_vnd for line in (own, other)] == [own.amount_vnd, other.amount_vnd]
+
+
+def test_a_focal_points_budget_lines_in_the_approved_plan_are_proposed_in_the_revision(client):
+    world = public_world(activities=1, plant=False)
+    own = world.lines[0]
+    content = edited_lines(
+        workspace_workbook_of(client, world, world.focal), changes={own.pk: {"Amount (VND)": "150.000.000"}}, new_rows=[new_line(world.activities[0].code)]
+    )
+
+    response = upload(client, world.delivery_plan, content)
+
+    assert counts(response.context["preview"], LINE_ROWS) == {"create": 1, "change": 1, "unchanged": 0, "error": 0}
+    apply(client, world.delivery_plan, response)
+
+    changes = PlanChange.objects.filter(target_type=ContentType.objects.get_for_model(BudgetLine)).select_related("revision").order_by("action")
+    assert [(change.action, change.revision.agency_id, change.revision.kind) for change in changes] == [
+        ("change", world.agency.pk, ReportKind.REVISION),
+        ("create", world.agency.pk, ReportKind.REVISION),
+    ]
+    assert changes[0].target_id == own.pk and changes[0].data == {"amount_vnd": "150000000"}
+    assert (changes[1].data["activity"], changes[1].data["delivery_plan"], changes[1].data["amount_vnd"]) == (
+        own.activity_id,
+        world.delivery_plan.pk,
+        "2500000",
+    )
+    assert BudgetLine.objects.get(pk=own.pk).amount_vnd == own.amount_vnd and BudgetLine.objects.count() == 1
+
+
+def test_a_new_activitys_budget_line_cannot_be_proposed_before_the_activity_is_approved(client):
+    world = public_world(activities=1, plant=False)
+    content = edited_lines(workbook_of(client, world), new_rows=[new_line("1.10")], activities=[new_row(world, "1.10")])
+    client.force_login(world.focal)
+
+    preview = upload(client, world.delivery_plan, content).context["preview"]
+
+    assert [error.column for error in preview.errors] == ["B"] and "1.10" in preview.errors[0].reason
