@@ -395,7 +395,7 @@ class ActivitiesSheet(ExportSheet):
     sub-task, agencies and provinces as codes, planned months), then what readers follow (status,
     progress, the timeline), which the import ignores. Download it, edit it, upload it again."""
 
-    imported = 12  # the first columns are the import's (activity_import_headers)
+    imported = 13  # the first columns are the import's (activity_import_headers)
     fixed = imported + 3
     freeze_column = "C"
 
@@ -406,7 +406,7 @@ class ActivitiesSheet(ExportSheet):
     def __init__(self, data, context_line):
         super().__init__(data, context_line)
         self.months = self.timeline_months()
-        widths = (10, 40, 40, 10, 10, 10, 14, 22, 22, 26, 11, 11, 18, 30, 10)
+        widths = (10, 40, 40, 10, 10, 10, 14, 22, 22, 22, 26, 11, 11, 18, 30, 10)
         self.widths = dict(enumerate(widths, start=1))
         self.widths.update({self.fixed + i: 4 for i in range(1, len(self.months) + 1)})
 
@@ -500,7 +500,7 @@ class ActivitiesSheet(ExportSheet):
                     fills[index] = PLANNED_FILL
                 else:
                     cells.append("")
-            formats = {0: TEXT_FORMAT, 3: TEXT_FORMAT, 4: TEXT_FORMAT, 5: TEXT_FORMAT, 10: MONTH_FORMAT, 11: MONTH_FORMAT, self.fixed - 1: PERCENT_FORMAT}
+            formats = {0: TEXT_FORMAT, 3: TEXT_FORMAT, 4: TEXT_FORMAT, 5: TEXT_FORMAT, 11: MONTH_FORMAT, 12: MONTH_FORMAT, self.fixed - 1: PERCENT_FORMAT}
             yield Row(cells, formats=formats, fills=fills, fonts=fonts)
 
     def write(self, worksheet):

@@ -661,3 +661,18 @@ def test_a_new_activitys_budget_line_cannot_be_proposed_before_the_activity_is_a
     preview = upload(client, world.delivery_plan, content).context["preview"]
 
     assert [error.column for error in preview.errors] == ["B"] and "1.10" in preview.errors[0].reason
+
+
+def test_the_activities_timeline_starts_after_the_reading_columns(client):
+    world = public_world(activities=1, plant=False)
+    sheet = activities_sheet(openpyxl.load_workbook(io.BytesIO(workbook_of(client, world))))
+    header_row, _columns = header_of(sheet)
+
+    header = [cell.value for cell in sheet[header_row]]
+    row = list(sheet[header_row + 1])
+
+    first_month = header.index(1)
+    assert header[first_month - 1] == "Progress (%)" and header[first_month : first_month + 12] == list(range(1, 13))
+    assert row[first_month - 1].value == 50 and not row[first_month - 1].fill.fgColor.rgb.endswith("BDD7EE")
+    assert {cell.value for cell in row[first_month : first_month + 12]} <= {"P", "A"}
+    assert row[12].number_format == "mm/yyyy"  # the planned end
