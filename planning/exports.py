@@ -360,9 +360,20 @@ MONTH_FORMAT = "mm/yyyy"
 TEXT_FORMAT = "@"  # Excel keeps a code typed into the cell as text: "1.10" stays "1.10"
 
 
-def activity_import_headers() -> dict[str, str]:
-    """The headers of the Activities sheet's columns that the import reads back
-    (`planning.importing.delivery_plan`), by field, in the active language."""
+ACTIVITY_IMPORT_KEYS = (
+    "code", "title_vi", "title_en", "output", "task_group", "subtask", "lead_agency", "partner_agencies", "funding_partners",
+    "supporting_partners", "provinces", "planned_start", "planned_end",
+)  # fmt: skip
+BUDGET_LINE_IMPORT_KEYS = (
+    "line", "activity", "year", "source", "funder", "description_vi", "description_en", "amount_vnd", "currency", "original_amount",
+    "exchange_rate", "status",
+)  # fmt: skip
+
+
+def import_headers() -> dict[str, str]:
+    """The headers of the workbook's columns that the import reads back, by field, in the active
+    language: the Activities sheet's (`planning.importing.delivery_plan`), then the Budget lines
+    sheet's (`planning.importing.budget_lines`)."""
     return {
         "code": _("Code"),
         "title_vi": _("Title (Vietnamese)"),
@@ -377,7 +388,31 @@ def activity_import_headers() -> dict[str, str]:
         "provinces": _("Provinces"),
         "planned_start": _("Planned start (month)"),
         "planned_end": _("Planned end (month)"),
+        "line": _("Line ID"),
+        "activity": _("Activity code"),
+        "year": _("Year"),
+        "source": _("Funding source"),
+        "funder": _("Funder (code)"),
+        "description_vi": _("Item (Vietnamese)"),
+        "description_en": _("Item (English)"),
+        "amount_vnd": _("Amount (VND)"),
+        "currency": _("Currency"),
+        "original_amount": _("Amount in the original currency"),
+        "exchange_rate": _("Exchange rate (VND per unit)"),
+        "status": _("Funding status"),
     }
+
+
+def activity_import_headers() -> dict[str, str]:
+    """The Activities sheet's import headers, by field."""
+    headers = import_headers()
+    return {key: headers[key] for key in ACTIVITY_IMPORT_KEYS}
+
+
+def budget_line_import_headers() -> dict[str, str]:
+    """The Budget lines sheet's import headers, by field."""
+    headers = import_headers()
+    return {key: headers[key] for key in BUDGET_LINE_IMPORT_KEYS}
 
 
 def subtask_code(activity) -> str:
@@ -395,7 +430,7 @@ class ActivitiesSheet(ExportSheet):
     sub-task, agencies and provinces as codes, planned months), then what readers follow (status,
     progress, the timeline), which the import ignores. Download it, edit it, upload it again."""
 
-    imported = 13  # the first columns are the import's (activity_import_headers)
+    imported = len(ACTIVITY_IMPORT_KEYS)  # the first columns are the import's (activity_import_headers)
     fixed = imported + 3
     freeze_column = "C"
 
@@ -648,25 +683,6 @@ class BudgetSheet(ExportSheet):
         write_cell(worksheet, row_number + 2, 1, note).alignment = WRAP
         worksheet.merge_cells(start_row=row_number + 2, start_column=1, end_row=row_number + 2, end_column=7)
         worksheet.row_dimensions[row_number + 2].height = 45
-
-
-def budget_line_import_headers() -> dict[str, str]:
-    """The headers of the Budget lines sheet, which the import reads back
-    (`planning.importing.budget_lines`), by field, in the active language."""
-    return {
-        "line": _("Line ID"),
-        "activity": _("Activity code"),
-        "year": _("Year"),
-        "source": _("Funding source"),
-        "funder": _("Funder (code)"),
-        "description_vi": _("Item (Vietnamese)"),
-        "description_en": _("Item (English)"),
-        "amount_vnd": _("Amount (VND)"),
-        "currency": _("Currency"),
-        "original_amount": _("Amount in the original currency"),
-        "exchange_rate": _("Exchange rate (VND per unit)"),
-        "status": _("Funding status"),
-    }
 
 
 def budget_lines_title() -> str:

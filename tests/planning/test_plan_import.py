@@ -27,40 +27,46 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Helpers ---------------------------------------------------------------------------------------------
 
 
-def workbook_of(client, world, language="en") -> bytes:
-    """The public workbook of the published year, as a reader downloads it."""
+def workbook_of(client, world, language="en", url_name="public:export-logframe-xlsx") -> bytes:
+    """The public workbook of the published year, as a reader downloads it (or, with the workspace's
+    `url_name`, the workspace workbook of the signed-in user)."""
     with translation.override(language):
-        url = reverse("public:export-logframe-xlsx")
+        url = reverse(url_name)
     response = client.get(f"{url}?year={world.year}")
     assert response.status_code == 200
     return response.content
 
 
+def sheet_named(workbook, *titles):
+    return next(sheet for sheet in workbook.worksheets if sheet.title in titles)
+
+
 def activities_sheet(workbook):
-    return next(sheet for sheet in workbook.worksheets if sheet.title in ("Activities", "Hoạt động"))
+    return sheet_named(workbook, "Activities", "Hoạt động")
 
 
-def header_of(sheet) -> tuple[int, dict[str, int]]:
-    """The header's row number and its columns (header text -> column number)."""
+def header_of(sheet, first=("Code", "Mã")) -> tuple[int, dict[str, int]]:
+    """The header's row number (the row whose first cell is one of `first`) and its columns (header text -> column number)."""
     for row in sheet.iter_rows(max_row=10):
         values = [cell.value for cell in row]
-        if values and values[0] in ("Code", "Mã"):
+        if values and values[0] in first:
             return row[0].row, {value: index for index, value in enumerate(values, start=1) if value}
     raise AssertionError("no header")
 
 
-def edited(content: bytes, *, changes=None, new_rows=()) -> bytes:
-    """The workbook with some cells of the Activities sheet changed ({code: {header: value}}) and rows added."""
+def edited(content: bytes, *, changes=None, new_rows=(), sheet_of=None, header=("Code", "Mã")) -> bytes:
+    """The workbook with some cells of a sheet (the Activities sheet by default) changed
+    ({first cell: {header: value}}) and rows added."""
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    sheet = activities_sheet(workbook)
-    header_row, columns = header_of(sheet)
+    sheet = (sheet_of or activities_sheet)(workbook)
+    header_row, columns = header_of(sheet, header)
     for row in sheet.iter_rows(min_row=header_row + 1):
-        for header, value in (changes or {}).get(row[0].value, {}).items():
-            sheet.cell(row=row[0].row, column=columns[header], value=value)
+        for title, value in (changes or {}).get(row[0].value, {}).items():
+            sheet.cell(row=row[0].row, column=columns[title], value=value)
     for values in new_rows:
         number = sheet.max_row + 1
-        for header, value in values.items():
-            sheet.cell(row=number, column=columns[header], value=value)
+        for title, value in values.items():
+            sheet.cell(row=number, column=columns[title], value=value)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -459,45 +465,24 @@ LINE_HEADERS = {
 }  # fmt: skip
 
 
-def workspace_workbook_of(client, world, user, language="en") -> bytes:
+def workspace_workbook_of(client, world, user) -> bytes:
     """The workspace workbook of the year, with every line of the user's scope, as staff download it."""
     client.force_login(user)
-    with translation.override(language):
-        url = reverse("planning:export-logframe-xlsx")
-    response = client.get(f"{url}?year={world.year}")
-    assert response.status_code == 200
-    return response.content
+    return workbook_of(client, world, url_name="planning:export-logframe-xlsx")
 
 
 def lines_sheet(workbook):
-    return next(sheet for sheet in workbook.worksheets if sheet.title in ("Budget lines", "Dòng kinh phí"))
+    return sheet_named(workbook, "Budget lines", "Dòng kinh phí")
 
 
-def lines_header(sheet) -> tuple[int, dict[str, int]]:
-    for row in sheet.iter_rows(max_row=10):
-        values = [cell.value for cell in row]
-        if values and values[0] in ("Line ID", "Mã dòng"):
-            return row[0].row, {value: index for index, value in enumerate(values, start=1) if value}
-    raise AssertionError("no header")
+LINE_ID = ("Line ID", "Mã dòng")
 
 
 def edited_lines(content: bytes, *, changes=None, new_rows=(), activities=()) -> bytes:
     """The workbook with cells of the Budget lines sheet changed ({line id: {header: value}}), lines
     added, and activities added to the Activities sheet."""
     content = edited(content, new_rows=activities) if activities else content
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    sheet = lines_sheet(workbook)
-    header_row, columns = lines_header(sheet)
-    for row in sheet.iter_rows(min_row=header_row + 1):
-        for header, value in (changes or {}).get(row[0].value, {}).items():
-            sheet.cell(row=row[0].row, column=columns[header], value=value)
-    for values in new_rows:
-        number = sheet.max_row + 1
-        for header, value in values.items():
-            sheet.cell(row=number, column=columns[header], value=value)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return edited(content, changes=changes, new_rows=new_rows, sheet_of=lines_sheet, header=LINE_ID)
 
 
 def new_line(code, **more):
@@ -517,7 +502,7 @@ def test_the_workbook_has_a_budget_lines_sheet_with_its_headers_in_the_readers_l
 
     sheet = lines_sheet(workbook)
     assert workbook.sheetnames[-1] == sheet.title == {"en": "Budget lines", "vi": "Dòng kinh phí"}[language]
-    header_row, columns = lines_header(sheet)
+    header_row, columns = header_of(sheet, LINE_ID)
     assert list(columns) == LINE_HEADERS[language]
     row = [cell.value for cell in sheet[header_row + 1]]
     assert row[:4] == [line.pk, line.activity.code, world.year, {"en": "Central state budget", "vi": "Ngân sách trung ương"}[language]]
