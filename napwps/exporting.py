@@ -39,6 +39,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm", "hh:mm"
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+CELL_TEXT_LIMIT = 32_767  # Excel's most characters in a cell; a longer text makes it repair the file
 
 
 # Spreadsheets -----------------------------------------------------------------------------------
@@ -77,7 +78,8 @@ def cell_value(value):
     if isinstance(value, datetime.date | datetime.time):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # str() also resolves lazy translations
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # XML reads a bare \r as \n anyway: say so
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # XML reads a bare \r as \n anyway: say so
+    return text if len(text) <= CELL_TEXT_LIMIT else text[: CELL_TEXT_LIMIT - 1] + "…"  # cut where it is seen cut
 
 
 def write_cell(worksheet, row: int, column: int, value):

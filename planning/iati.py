@@ -22,8 +22,9 @@ What goes where:
   (4) from the published progress (the end only once the latest published year says it ended).
 - recipient-country VN; sector: the activity's DAC 5-digit code (vocabulary 1), one per activity,
   so no percentage (it is 100).
-- budget: one per published year (type 1 original, status 1 indicative: the estimated cost of the
-  year's published lines, in VND), period the calendar year, value-date its first day.
+- budget: one per published year (type 1 original): the estimated cost of the year's published lines
+  in VND; status 2 committed when every one of those lines is committed or further, else 1
+  indicative. Period the calendar year, value-date its first day.
 - transaction: only from published budget execution: committed (2), disbursed (3), spent (4), each
   on its own date (also its value-date).
 - result: an activity's own indicators on the activity; the general objective's (impact, 3), the
@@ -40,7 +41,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from planning.models import IATI_ACTIVITY_STATUS, ActivityStatus, Direction, Disaggregation, Plan, month_end
+from planning.models import IATI_ACTIVITY_STATUS, SECURED_STATUSES, ActivityStatus, Direction, Disaggregation, Plan, month_end
 from planning.models.indicators import percentage
 from planning.selectors import public
 
@@ -54,7 +55,7 @@ HIERARCHY_PLAN, HIERARCHY_ACTIVITY = "1", "2"
 RELATED_PARENT, RELATED_CHILD = "1", "2"
 ROLE_FUNDING, ROLE_ACCOUNTABLE, ROLE_IMPLEMENTING = "1", "2", "4"
 DATE_PLANNED_START, DATE_ACTUAL_START, DATE_PLANNED_END, DATE_ACTUAL_END = "1", "2", "3", "4"
-BUDGET_ORIGINAL, BUDGET_INDICATIVE = "1", "1"
+BUDGET_ORIGINAL, BUDGET_INDICATIVE, BUDGET_COMMITTED = "1", "1", "2"
 TRANSACTIONS = (("committed_vnd", "committed_on", "2"), ("disbursed_vnd", "disbursed_on", "3"), ("spent_vnd", "spent_on", "4"))
 DESCRIPTION_GENERAL, DESCRIPTION_OBJECTIVES = "1", "2"
 STATUS_PIPELINE, STATUS_IMPLEMENTATION, STATUS_FINALISATION = "1", "2", "3"
@@ -281,10 +282,13 @@ def _participants(element, data: IatiData, activity):
 
 def _budgets(element, lines):
     totals: dict[int, Decimal] = defaultdict(Decimal)
+    secured: dict[int, bool] = {}
     for line in lines:
-        totals[line.delivery_plan.year] += line.amount_vnd or 0
+        year = line.delivery_plan.year
+        totals[year] += line.amount_vnd or 0
+        secured[year] = secured.get(year, True) and line.status in SECURED_STATUSES
     for year in sorted(totals):
-        budget = _sub(element, "budget", type=BUDGET_ORIGINAL, status=BUDGET_INDICATIVE)
+        budget = _sub(element, "budget", type=BUDGET_ORIGINAL, status=BUDGET_COMMITTED if secured[year] else BUDGET_INDICATIVE)
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         _sub(budget, "period-start", iso_date=_date(first))
         _sub(budget, "period-end", iso_date=_date(last))

@@ -363,7 +363,7 @@ class ParticipantImporter(Importer):
     def cell_error(self, row: RowPreview, column_key: str, reason: str) -> CellError:
         position = self.header_positions.get(column_key)
         letter = get_column_letter(position + 1) if position is not None else ""
-        return CellError(reason=reason, sheet=row.sheet, row=row.row, column=letter, header=COLUMNS_BY_KEY[column_key].header)
+        return CellError(reason=reason, sheet=row.sheet, row=row.row, column=letter, header=COLUMNS_BY_KEY[column_key].label)
 
     def action_label(self, row: RowPreview) -> str:
         if row.action == CREATE:

@@ -71,7 +71,7 @@ class ScoresImporter(Importer):
             current = getattr(participation, name) if participation else None
             preview.display[name] = text(scores[name]) if scores[name] is not None else text(current)
             if participation and scores[name] is not None and scores[name] != current:
-                preview.changes.append(Change(label=str(self.column(name).header), old=text(current) or "–", new=text(scores[name])))
+                preview.changes.append(Change(label=str(self.column(name).label), old=text(current) or "–", new=text(scores[name])))
         if participation is not None:
             preview.ref["participation"] = participation.pk
         if preview.changes:

@@ -147,11 +147,11 @@ class Row:
         return self.raw[position] if position is not None and position < len(self.raw) else None
 
     def fail(self, key: str, reason: str) -> None:
-        """Record an error in the row's `key` column: its letter as in this file, its header as the template writes it."""
+        """Record an error in the row's `key` column: its letter as in this file, its header in the reader's language."""
         position = self.positions.get(key)
         column = self.importer.column(key)
         letter = get_column_letter(position + 1) if position is not None else ""
-        header = column.header if column else cells.text(self.header[position]).rstrip(" *") if position is not None else key
+        header = column.label if column else cells.text(self.header[position]).rstrip(" *") if position is not None else key
         self.preview.errors.append(CellError(reason=reason, sheet=self.preview.sheet, row=self.preview.row, column=letter, header=header))
 
     def clean(self, key: str):
@@ -269,7 +269,7 @@ class Importer:
         sheet = workbook.read(name, is_header=self.is_header if self.header_search_rows > 1 else None, header_search_rows=self.header_search_rows)
         result.sheet = result.sheet or sheet.name
         positions = self.positions(sheet.header)
-        missing = [column.header for column in self.columns if column.required and column.key not in positions]
+        missing = [column.label for column in self.columns if column.required and column.key not in positions]
         if missing:
             result.file_errors.append(CellError(reason=self.missing_columns_message(sheet.name, ", ".join(missing)), sheet=sheet.name, row=sheet.header_row))
             return

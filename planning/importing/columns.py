@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import cells
@@ -38,6 +39,12 @@ class Column:
     @property
     def header(self) -> str:
         return self.header_vi if self.header_vi == self.header_en else f"{self.header_vi} ({self.header_en})"
+
+    @property
+    def label(self) -> str:
+        """The header in the reader's language, as messages name the column (a Vietnamese page
+        says "Mã", never "Mã (Code)")."""
+        return self.header_en if get_language() == "en" and self.header_en else self.header_vi
 
     def names(self) -> tuple[str, ...]:
         return (self.header, self.header_vi, self.header_en, self.key, *self.aliases)

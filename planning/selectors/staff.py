@@ -15,6 +15,7 @@ from .public import (
     ActivityNode,
     ObjectiveNode,
     OutputNode,
+    PublicPeriod,
     PublicTarget,
     _has_target,
     public_indicator_periods,
@@ -104,25 +105,14 @@ def staff_logframe(
 
 
 @dataclass
-class WorkingPeriod:
-    """One period of an indicator with its working target and actual, shaped like `public.PublicPeriod`
-    (so the export sheets read either): `draft_target` when the target is not public yet (its year's
-    delivery plan is not published), `draft_actual` when the actual is not the published one."""
+class WorkingPeriod(PublicPeriod):
+    """One period of an indicator with its working target and actual, read like a `public.PublicPeriod`
+    (so the export sheets read either): `actual` is the live row, `approved_breakdown` holding its working
+    breakdown; `draft_target` when the target is not public yet (its year's delivery plan is not
+    published), `draft_actual` when the actual is not the published one."""
 
-    period: object  # ReportingPeriod
-    target: PublicTarget | None
-    actual: IndicatorPeriod | None  # the live row, `approved_breakdown` holding its working breakdown
-    standing: str
     draft_target: bool = False
     draft_actual: bool = False
-
-    @property
-    def target_value(self):
-        return self.target.target_value if self.target is not None else None
-
-    @property
-    def actual_value(self):
-        return self.actual.actual_value if self.actual is not None else None
 
     @property
     def is_draft(self) -> bool:

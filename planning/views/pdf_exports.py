@@ -139,28 +139,10 @@ def indicator_entry(indicator, periods, year: int, level: str, *, drafts: bool =
             entry.target = f"{entry.target} {draft_mark()}"
         if getattr(found, "draft_actual", False) and entry.actual:
             entry.actual = f"{entry.actual} {draft_mark()}"
-    chart = working_chart(indicator, periods) if drafts else target_actual_chart(indicator, periods)
+    chart = target_actual_chart(indicator, periods, drafts=drafts)
     if chart is not None:
         entry.chart = with_font(chart)
     return entry
-
-
-def working_chart(indicator, periods) -> charts.Chart | None:
-    """`target_actual_chart` of the working values, its title saying drafts are included."""
-    if not periods or indicator.measure == Measure.QUALITATIVE:
-        return None
-    return charts.target_actual(
-        [str(p.period) for p in periods],
-        [p.target_value for p in periods],
-        [p.actual_value for p in periods],
-        title=_("Targets and results, drafts included: %(code)s") % {"code": indicator.code},
-        target_label=_("Target"),
-        actual_label=_("Result"),
-        baseline=indicator.baseline_value,
-        baseline_label=_("Baseline %(year)s") % {"year": indicator.baseline_year} if indicator.baseline_year else _("Baseline"),
-        fmt=percent if indicator.measure == Measure.PERCENTAGE else number,
-        period_label=_("Period"),
-    )
 
 
 def with_font(chart: charts.Chart) -> charts.Chart:

@@ -53,6 +53,7 @@ from ..models import (
     ValueKind,
 )
 from ..services import reporting
+from .workspace_exports import export_years
 
 # The indicators that report in a period of each kind, by their frequency.
 FREQUENCY_OF_KIND = {
@@ -248,7 +249,7 @@ def workspace_home(request):
     if roles.is_coordinator(user):
         choices = Organisation.objects.filter(Q(led_activities__isnull=False) | Q(indicators__isnull=False)).distinct().order_by("level", "name_vi")
     if agency is None:
-        return render(request, "planning/workspace/home.html", {"agency": None, "agency_choices": choices})
+        return render(request, "planning/workspace/home.html", {"agency": None, "agency_choices": choices, "export_years": export_years()})
 
     requested_period = request.GET.get("period", "")
     if requested_period:
@@ -259,7 +260,7 @@ def workspace_home(request):
     else:
         period, plan = None, agency_plan(agency)
     if plan is None:
-        return render(request, "planning/workspace/home.html", {"agency": agency, "agency_choices": choices, "periods": []})
+        return render(request, "planning/workspace/home.html", {"agency": agency, "agency_choices": choices, "periods": [], "export_years": export_years()})
     if not ReportingPeriod.objects.filter(plan=plan, kind=PeriodKind.ANNUAL).exists():
         reporting.reporting_calendar_ensure(plan=plan)  # once per plan: its years and reviews
     periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("end", "start", "kind", "number"))
@@ -302,6 +303,7 @@ def workspace_home(request):
         "work": work,
         "missing": missing_rows,
         "can_write": roles.can_write_report(user, agency.pk),
+        "export_years": export_years(),
     }
     return render(request, "planning/workspace/home.html", context)
 

@@ -40,6 +40,12 @@ def staff_plan():
     return latest.plan if latest else public.public_plan()
 
 
+def export_years() -> list[DeliveryPlan]:
+    """The delivery plans the workspace exports offer, the latest year first (one query)."""
+    plan = staff_plan()
+    return list(DeliveryPlan.objects.filter(plan=plan).order_by("-year")) if plan is not None else []
+
+
 def workspace_export(view):
     """Anonymous users to the login page; signed-in users without a workspace (no agency as a focal
     point, not a coordinator) get a 403; the response is never stored."""

@@ -106,6 +106,17 @@ def test_control_characters_that_xlsx_cannot_hold_are_dropped():
     assert read_back(data)["S"]["A2"].value == "bell here"
 
 
+def test_a_text_longer_than_excel_holds_is_cut_with_an_ellipsis_and_a_short_one_is_kept():
+    long_text = "Báo cáo dài. " * 3000  # 39.000 characters: Excel would repair the file
+    data = workbook_bytes([Sheet(title="S", header=["A"], rows=[[long_text], ["ngắn"]])])
+
+    cut = read_back(data)["S"]["A2"].value
+    assert len(cut) == 32_767
+    assert cut.endswith("…")
+    assert long_text.startswith(cut[:-1])
+    assert read_back(data)["S"]["A3"].value == "ngắn"
+
+
 def test_url_fetcher_refuses_http_urls():
     with pytest.raises(RefusedURL):
         StaticFilesFetcher().fetch("http://example.com/style.css")

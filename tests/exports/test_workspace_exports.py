@@ -245,3 +245,20 @@ def test_the_workbook_costs_the_same_number_of_queries_at_two_sizes(client, worl
 
     assert len(activity_rows(workbook)) == 34
     assert len(large) == len(small) <= 50
+
+
+def test_the_workspace_home_links_each_year_of_the_plan_to_its_exports(client, world):
+    client.force_login(world.focal)
+    with translation.override("vi"):
+        home = client.get(reverse("planning:workspace"))
+    assert home.status_code == 200
+    page = home.content.decode()
+    section = page[page.index('id="export-drafts"') :]
+    for year in (world.year + 1, world.year):
+        assert f"Kế hoạch triển khai năm {year}" in section
+        assert f"{export_url('xlsx')}?year={year}" in section
+        assert f"{export_url('pdf')}?year={year}" in section
+    assert section.index(str(world.year + 1)) < section.index(f"Kế hoạch triển khai năm {world.year}")  # the latest first
+
+    response, _workbook = download(client, year=world.year + 1)
+    assert f"{world.year + 1}" in response["Content-Disposition"]

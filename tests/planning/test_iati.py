@@ -22,6 +22,7 @@ from planning.models import (
     ActivityStatus,
     ApprovedValue,
     BudgetLine,
+    FundingStatus,
     Organisation,
     Sector,
 )
@@ -116,6 +117,7 @@ def test_an_activity_carries_its_status_roles_sector_budget_transactions_and_res
     budget = element.find("budget")
     assert budget.find("period-start").get("iso-date") == f"{world.year}-01-01"
     assert budget.find("value").text == "100000000"
+    assert budget.attrib == {"type": "1", "status": "2"}  # original; committed, as its one line is
     transaction = element.find("transaction")
     assert transaction.find("transaction-type").get("code") == "2"
     assert transaction.find("value").text == "90000000"
@@ -282,3 +284,16 @@ def test_a_cancelled_or_suspended_activity_shows_its_status_with_text_and_colour
 
 def progress_data(progress) -> dict:
     return ApprovedValue.objects.get(item_id=progress.pk, item_type__model="activityprogress").data
+
+
+def test_a_year_with_a_line_not_yet_committed_is_an_indicative_budget(client, world, schema):
+    committed, mixed = world.activities[0], world.activities[1]
+    BudgetLineFactory(activity=mixed, delivery_plan=world.delivery_plan, status=FundingStatus.ESTIMATED, amount_vnd=50_000_000)
+
+    document = parse(download(client), schema)
+
+    by_id = activities_by_id(document)
+    assert by_id[iati.activity_identifier(world.plan, committed)].find("budget").get("status") == "2"
+    budget = by_id[iati.activity_identifier(world.plan, mixed)].find("budget")
+    assert budget.get("status") == "1"
+    assert budget.find("value").text == "150000000"

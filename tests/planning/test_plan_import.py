@@ -251,7 +251,7 @@ def test_a_focal_point_cannot_add_an_activity_led_by_another_agency(client):
     preview = upload(client, world.delivery_plan, content).context["preview"]
 
     assert [str(error) for error in preview.errors] == [
-        f"Activities!G9 (Cơ quan chủ trì (mã) (Lead agency (code))): {other.code} is not your agency ({world.agency.code}): you import only the activities your agency leads."
+        f"Activities!G9 (Lead agency (code)): {other.code} is not your agency ({world.agency.code}): you import only the activities your agency leads."
     ]
 
 

@@ -97,16 +97,21 @@ def _breakdown(indicator, latest: public.PublicPeriod | None) -> list[BreakdownT
     return sorted(tables.values(), key=lambda table: (table.disaggregation.order, table.disaggregation.code))
 
 
-def target_actual_chart(indicator, periods) -> charts.Chart | None:
-    """An indicator's public targets against its published results over its periods (None for a
-    qualitative indicator or one without a public period): the indicator page's chart and the PDF's."""
+def target_actual_chart(indicator, periods, *, drafts: bool = False) -> charts.Chart | None:
+    """An indicator's targets against its results over its periods (None for a qualitative indicator
+    or one without a period): the indicator page's chart and the PDF's. The periods are the public ones,
+    or with `drafts` the working ones, and the title says which."""
     if not periods or indicator.measure == Measure.QUALITATIVE:
         return None
+    if drafts:
+        title = _("Targets and results, drafts included: %(code)s") % {"code": indicator.code}
+    else:
+        title = _("Targets and published results: %(code)s") % {"code": indicator.code}
     return charts.target_actual(
         [str(p.period) for p in periods],
         [p.target_value for p in periods],
         [p.actual_value for p in periods],
-        title=_("Targets and published results: %(code)s") % {"code": indicator.code},
+        title=title,
         target_label=_("Target"),
         actual_label=_("Result"),
         baseline=indicator.baseline_value,
