@@ -5,7 +5,8 @@
 - `columns`: `TextColumn`, `CodeColumn`, `IntegerColumn`, `DecimalColumn`, `AmountColumn`,
   `DateColumn`, `YesNoColumn`, `ChoiceColumn`, `LookupColumn`: each parses and checks one cell.
 - `base`: `Importer` (columns + `check_row` + `apply_row`), and the `Preview` it makes: per row
-  CREATE / CHANGE (old -> new) / UNCHANGED / ERROR, every error with sheet, row and column.
+  CREATE / CHANGE (old -> new) / UNCHANGED / ERROR, every error with sheet, row and column; an
+  importer's `companions` read further sheets of the same upload into the same preview.
 - `services`: `preview_create` stores a preview (an `ImportPreview` row, one hour);
   `preview_apply` applies it once, in one transaction.
 - `template`: the .xlsx template of an importer's columns, with a bilingual guide.

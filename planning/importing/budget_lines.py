@@ -23,7 +23,7 @@ from django.utils.translation import override
 from napwps.formatting import number
 
 from ..exports import budget_line_import_headers, budget_lines_title
-from ..models import Activity, BudgetLine, FundingSource, FundingStatus, Organisation
+from ..models import Activity, BudgetLine, ChangeAction, FundingSource, FundingStatus, Organisation
 from ..services import budget_line_create, budget_line_save
 from ..services import revisions as revision_services
 from ..services.revisions import REVISABLE_FIELDS
@@ -238,10 +238,14 @@ class BudgetLinesImporter(Importer):
                 raise ValidationError(_("the budget line changed since the preview: upload the file again."))
         if parent.proposing:
             data = values if line is not None else {**values, "activity": Activity.objects.get(pk=row.ref["activity"]), "delivery_plan": self.target}
-            revision_services.plan_change_propose(
+            change = revision_services.plan_change_propose(
                 revision=parent.open_revision(), model=BudgetLine, data=data, user=self.user, obj=line,
                 reason=_("Imported from %(file)s") % {"file": parent.filename}, version=row.ref.get("version"),
             )  # fmt: skip
+            if line is None:  # the same new line imported again replaces its earlier proposal
+                earlier = change.revision.plan_changes.filter(action=ChangeAction.CREATE, target_type=change.target_type).exclude(pk=change.pk)
+                for duplicate in [earlier_change for earlier_change in earlier if earlier_change.data == change.data]:
+                    revision_services.plan_change_withdraw(change=duplicate, user=self.user)
         elif line is None:
             activity = (
                 Activity.objects.get(pk=row.ref["activity"])

@@ -7,6 +7,9 @@ columns after them (status, progress, the timeline) are ignored. Per row, by the
 CREATE a new activity, CHANGE one of the plan (old → new per field), UNCHANGED, or ERROR. Activities
 of the delivery plan absent from the file are left as they are.
 
+The workbook's Budget lines sheet comes back in the same upload, preview and transaction: its
+importer (`budget_lines.BudgetLinesImporter`) is this one's companion, applied after the activities.
+
 Only what a revision may change (`REVISABLE_FIELDS[Activity]`) and what places a new activity
 (`NEW_ROW_FIELDS[Activity]`) is read. Who writes how:
 - a coordinator, or anyone on a DRAFT delivery plan: through the plan's services (activity_create /

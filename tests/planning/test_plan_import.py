@@ -637,6 +637,9 @@ def test_a_focal_points_budget_lines_in_the_approved_plan_are_proposed_in_the_re
     )
     assert BudgetLine.objects.get(pk=own.pk).amount_vnd == own.amount_vnd and BudgetLine.objects.count() == 1
 
+    apply(client, world.delivery_plan, upload(client, world.delivery_plan, content))  # the same file again replaces its proposals
+    assert PlanChange.objects.filter(target_type=ContentType.objects.get_for_model(BudgetLine)).count() == 2
+
 
 def test_a_new_activitys_budget_line_cannot_be_proposed_before_the_activity_is_approved(client):
     world = public_world(activities=1, plant=False)
