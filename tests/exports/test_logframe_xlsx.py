@@ -146,7 +146,7 @@ def test_the_sheets_are_ready_to_print(client):
 
     workbook = download(client, "en")
 
-    for name in ("Logframe", "Activities", "Indicators", "Budget"):
+    for name in ("Logframe", "Activities", "Indicators", "Budget", "Budget lines"):
         worksheet = workbook[name]
         assert worksheet.page_setup.orientation == "landscape"
         assert worksheet.page_setup.fitToWidth == 1
