@@ -327,12 +327,12 @@ class DeliveryPlanImporter(Importer):
                 self.seen[code] = row.number
         if existing is not None and existing.pk not in self.in_plan:
             row.fail("code", _("The activity %(code)s is in the plan but not in %(plan)s: add it to this year first.") % {"code": code, "plan": self.target})
-        self.check_agency(row, existing, values)
         self.check_months(row, values)
         if existing is None:
             preview.action = CREATE
             self.created_codes.add(code)
             preview.values = {key: self.column(key).dump(value) if self.column(key) else value for key, value in {"code": code, **values}.items()}
+            self.check_agency(row, existing, values)
             return
         changed, headers = {}, activity_import_headers()
         for key, new in values.items():
@@ -347,10 +347,14 @@ class DeliveryPlanImporter(Importer):
         preview.ref = {"activity": existing.pk, "version": existing.version}
         preview.action = CHANGE if changed else UNCHANGED
         preview.values = {key: self.column(key).dump(value) for key, value in changed.items()}
+        self.check_agency(row, existing, values)
 
     def check_agency(self, row: Row, existing: Activity | None, values: dict) -> None:
-        """A focal point imports only the activities their agency leads."""
+        """A focal point adds and changes only the activities their agency leads; another agency's
+        row left as it is passes (so the whole plan's workbook can come back with one agency's edits)."""
         if self.agency is None:
+            return
+        if existing is not None and row.preview.action != CHANGE:
             return
         if existing is not None and existing.lead_agency_id != self.agency.pk:
             row.fail("code", _("The activity %(code)s is led by %(agency)s: you import only your agency's activities.") % {

@@ -242,6 +242,19 @@ def test_a_focal_point_cannot_touch_another_agencys_activity(client):
     assert Activity.objects.get(pk=own.pk).title_vi == own.title_vi
 
 
+def test_a_focal_point_may_bring_back_the_whole_plans_workbook_with_only_their_rows_changed(client):
+    world = public_world(activities=1, plant=False)
+    world.add_published(1)
+    own, other = world.activities
+    content = edited(workbook_of(client, world), changes={own.code: {"Title (Vietnamese)": "Tên mới"}})
+    client.force_login(world.focal)
+
+    preview = upload(client, world.delivery_plan, content).context["preview"]
+
+    assert preview.errors == []
+    assert {row.display["code"]: row.action for row in rows_of(preview)} == {own.code: "change", other.code: "unchanged"}
+
+
 def test_a_focal_point_cannot_add_an_activity_led_by_another_agency(client):
     world = public_world(activities=1, plant=False)
     other = OrganisationFactory()
