@@ -8,7 +8,7 @@ typed text never becomes a formula: only the Budget sheet's `Formula`s (written 
 
 The workspace exports (planning.views.workspace_exports) build the same sheets from
 `WorkingLogframeData`: the working values for signed-in staff, each cell whose value is not the
-published one shaded and marked `draft_mark()` in its row, the cover saying "Includes drafts".
+published one shaded and marked `draft_mark()` in its row, the cover saying "Includes values not yet published".
 
 Plan content follows the visible-fallback rule: an English workbook shows the Vietnamese text where no
 English exists, in italics (the cover says so).
@@ -97,7 +97,7 @@ def quantity_format(value, *, percentage: bool = False) -> str:
 
 def draft_mark() -> str:
     """What follows every working value a workspace export shows (cells, the PDF)."""
-    return _("(draft — not yet approved)")
+    return _("(not yet published)")
 
 
 class LogframeData:
@@ -287,7 +287,7 @@ class CoverSheet(ExportSheet):
         yield Row([_("Date of export"), timezone.localdate()], formats={1: DATE_FORMAT})
         if self.data.drafts:
             status = _(
-                "Includes drafts — not yet approved: the agencies' working values, each marked %(mark)s and shaded, next to the values approved and published by the coordinator."
+                "Includes values not yet published: the agencies' working values (drafts, and values submitted or approved but not yet published), each marked %(mark)s and shaded, next to the values approved and published by the coordinator."
             ) % {"mark": draft_mark()}
             yield Row([_("Data status"), status], bold=True, fills={1: DRAFT_FILL})
         else:
@@ -763,7 +763,7 @@ class LogframeWorkbook:
 
     def render(self) -> bytes:
         data = self.data
-        status = _("Includes drafts — not yet approved") if data.drafts else _("Published data only")
+        status = _("Includes values not yet published") if data.drafts else _("Published data only")
         context_line = " · ".join([str(data.plan), _("Delivery plan %(year)s") % {"year": data.year}, self.filters_in_words, status])
         sheets = [
             LogframeSheet(data, context_line),

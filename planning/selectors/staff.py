@@ -1,7 +1,7 @@
 """The staff view of the logframe: signed-in staff may see the plan page with the working values
 beside the published ones. Same nodes as `public.public_logframe`, so one template renders both; each
 node also carries its working value where it differs from what was published (`draft`), for the page
-to mark "not yet approved". Never used on a public page."""
+to mark "not yet published". Never used on a public page."""
 
 from dataclasses import dataclass
 

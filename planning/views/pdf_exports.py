@@ -183,7 +183,7 @@ def margin_css(plan, year: int, *, drafts: bool = False) -> str:
     header = css_string(plan.short_name or plan.name)
     title = _("Logframe %(year)s") % {"year": year}
     if drafts:
-        title = f"{title} — {_('Includes drafts — not yet approved')}"
+        title = f"{title} — {_('Includes values not yet published')}"
     title = css_string(title)
     footer_content = " ".join(parts)
     rules = f"@top-left {{ content: {header}; }} @top-right {{ content: {title}; }} @bottom-right {{ content: {footer_content}; }}"

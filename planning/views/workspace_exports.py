@@ -5,7 +5,7 @@ The same workbook and PDF as the public exports (`planning.exports.LogframeWorkb
 `pdf_exports.render_logframe`), built from the WORKING values (`planning.exports.WorkingLogframeData`):
 the activities of the chosen year's delivery plan whatever its status, their live yearly progress, the
 indicators' working targets and actuals and every budget line of the year, each working value marked
-"(draft — not yet approved)".
+"(not yet published)".
 
 Who sees what (planning.roles): a coordinator exports the whole plan, optionally filtered like the
 public export (`agency`, `objective`, `task_group`, `province`, `status`, `q`: the same

@@ -137,4 +137,4 @@ def test_libreoffice_opens_the_workspace_workbook_with_its_drafts(client, demo_d
     assert formulas > 0
     expected, seen = budget_totals(original, computed)
     assert seen[:3] == expected
-    assert "(bản nháp — chưa được phê duyệt)" in " ".join(str(cell.value) for row in computed.worksheets[1].iter_rows() for cell in row)
+    assert "(chưa công bố)" in " ".join(str(cell.value) for row in computed.worksheets[1].iter_rows() for cell in row)

@@ -21,7 +21,7 @@ from tests.factories import UserFactory, public_world
 
 pytestmark = pytest.mark.django_db
 
-MARK = {"vi": "(bản nháp — chưa được phê duyệt)", "en": "(draft — not yet approved)"}
+MARK = {"vi": "(chưa công bố)", "en": "(not yet published)"}
 
 
 def export_url(name="xlsx", language="vi", **params):
@@ -82,10 +82,10 @@ def test_a_focal_point_exports_only_their_agency_with_their_drafts_marked(client
     assert "logframe-2024-draft.xlsx" in response["Content-Disposition"]
     assert set(activity_rows(workbook)) == {activity.code for activity in world.activities}
     found = cover(workbook)
-    assert found["Data status"].startswith("Includes drafts — not yet approved")
+    assert found["Data status"].startswith("Includes values not yet published")
     assert found["Filters"] == f"Activities led by {world.agency}"
     every = " ".join(texts(workbook))
-    assert "Includes drafts — not yet approved" in workbook["Logframe"]["A2"].value
+    assert "Includes values not yet published" in workbook["Logframe"]["A2"].value
     # the correction drafted after publication: status, justification and the indicator's actual
     drafted = activity_rows(workbook)[world.activities[0].code]
     assert drafted[STATUS].value == f"Off track {MARK['en']}" and shaded(drafted[STATUS])
@@ -110,7 +110,7 @@ def test_a_coordinator_exports_every_agency_with_their_drafts_marked(client, wor
     codes = {activity.code for activity in (*world.activities, world.returned_activity, world.unpublished_activity)}
     rows = activity_rows(workbook)
     assert set(rows) == codes
-    assert cover(workbook)["Tình trạng dữ liệu"].startswith("Bao gồm bản nháp — chưa được phê duyệt")
+    assert cover(workbook)["Tình trạng dữ liệu"].startswith("Gồm cả số liệu chưa công bố")
     for activity in (world.returned_activity, world.unpublished_activity):
         assert rows[activity.code][STATUS].value.endswith(MARK["vi"])  # reported, never published
     for value in (424242, 535353, 646464):
@@ -174,8 +174,8 @@ def test_the_pdf_says_drafts_on_its_cover_and_every_page_and_marks_them(client, 
     assert "no-store" in response["Cache-Control"]
     assert "logframe-2025-draft.pdf" in response["Content-Disposition"] or "khung-logic-2025" in response["Content-Disposition"]
     pages = [flat(page) for page in pdf_pages(response)]
-    assert "Bao gồm bản nháp — chưa được phê duyệt" in pages[0]
-    assert all("Bao gồm bản nháp" in page for page in pages)  # the running header
+    assert "Gồm cả số liệu chưa công bố" in pages[0]
+    assert all("Gồm cả số liệu chưa công bố" in page for page in pages)  # the running header
     document = " ".join(pages)
     assert f"LEAK-UNPUBLISHED-ACTIVITY {MARK['vi']}" in document
     assert "777.777.777" in document

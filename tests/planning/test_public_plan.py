@@ -12,7 +12,7 @@ from tests.factories import ProvinceFactory, UserFactory, leak_strings, public_w
 
 pytestmark = pytest.mark.django_db
 
-DRAFT_BADGE = "Draft — not yet approved"
+DRAFT_BADGE = "Not yet published"
 
 
 def plan_url(year, language="en", query=""):
