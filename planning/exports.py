@@ -687,7 +687,7 @@ class BudgetSheet(ExportSheet):
 
 def budget_lines_title() -> str:
     """The Budget lines sheet's title in the active language (the import looks for it in both)."""
-    return pgettext("sheet of the logframe workbook", "Budget lines")
+    return _("Budget lines")
 
 
 class BudgetLinesSheet(ExportSheet):
