@@ -223,6 +223,12 @@ class PublicPeriod:
     def actual_value(self):
         return self.actual.actual_value if self.actual is not None else None
 
+    @classmethod
+    def judged(cls, row: IndicatorPeriod, target: PublicTarget | None, actual, **more):
+        """The period of `row` showing `target` and `actual`, its standing worked out from them."""
+        value = standing(row.indicator, target.target_value if target else None, actual.actual_value if actual else None)
+        return cls(period=row.period, target=target, actual=actual, standing=value, **more)
+
 
 def standing(indicator: Indicator, target_value, actual_value) -> str:
     if target_value is None:
@@ -256,14 +262,7 @@ def public_indicator_periods(indicators, *, plan: Plan, kinds=None) -> dict[int,
         if not target_public and actual is None:
             continue
         target = PublicTarget.of(row) if target_public and _has_target(row) else None
-        result.setdefault(row.indicator_id, []).append(
-            PublicPeriod(
-                period=row.period,
-                target=target,
-                actual=actual,
-                standing=standing(row.indicator, target.target_value if target else None, actual.actual_value if actual else None),
-            )
-        )
+        result.setdefault(row.indicator_id, []).append(PublicPeriod.judged(row, target, actual))
     return result
 
 

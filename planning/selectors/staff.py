@@ -20,7 +20,6 @@ from .public import (
     _has_target,
     public_indicator_periods,
     public_progress,
-    standing,
 )
 
 
@@ -156,16 +155,8 @@ def staff_indicator_periods(indicators, *, plan: Plan) -> dict[int, list[Working
             actual = row
         if target is None and actual is None:
             continue
-        result.setdefault(row.indicator_id, []).append(
-            WorkingPeriod(
-                period=row.period,
-                target=target,
-                actual=actual,
-                standing=standing(row.indicator, target.target_value if target else None, actual.actual_value if actual else None),
-                draft_target=target is not None and not public_target,
-                draft_actual=draft_actual,
-            )
-        )
+        period = WorkingPeriod.judged(row, target, actual, draft_target=target is not None and not public_target, draft_actual=draft_actual)
+        result.setdefault(row.indicator_id, []).append(period)
     return result
 
 
