@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from napwps.exporting import xlsx_response
-from planning.importing import CHANGE, CREATE, ERROR, UNCHANGED
+from planning.importing import CHANGE, CREATE, UNCHANGED
 from planning.importing import services as import_services
 
 from . import importing
@@ -90,20 +90,6 @@ PAGES = {
     ),
 }
 
-ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
-
-
-def preview_rows(importer, preview, page: ImportPage) -> list[dict]:
-    """The preview's rows as the table shows them: the action in words and the page's columns."""
-    return [
-        {
-            "row": row,
-            "label": importer.action_label(row) or ACTION_LABELS[row.action],
-            "cells": [row.display.get(key, "") for key, _label in page.columns],
-        }
-        for row in preview.rows
-    ]
-
 
 @login_required
 def import_page(request, pk, kind):
@@ -115,7 +101,7 @@ def import_page(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         importer = page.importer(user=request.user, target=event)
         stored, preview = import_services.preview_create(importer=importer, uploaded=form.cleaned_data["file"])
-        rows = preview_rows(importer, preview, page)
+        rows = importer.table_rows(preview, page.columns)
     context = {
         "event": event, "page": page, "form": form, "preview": preview, "stored": stored, "rows": rows,
         "apply_url": reverse(f"events:{page.url_name}-apply", args=[event.pk]),

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from . import cells
@@ -25,6 +26,7 @@ from .reader import DEFAULT_LIMITS, Limits, SheetProblem, open_workbook
 
 CREATE, CHANGE, UNCHANGED, ERROR = "create", "change", "unchanged", "error"
 ACTIONS = (CREATE, CHANGE, UNCHANGED, ERROR)
+ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
 
 
 @dataclass
@@ -214,6 +216,15 @@ class Importer:
     def action_label(self, row: RowPreview) -> str:
         """What the preview says a row will do, when the generic words (new, change...) say too little."""
         return ""
+
+    def table_rows(self, preview: "Preview", columns) -> list[dict]:
+        """The preview's rows of this importer's sheet as a page's table shows them: the row, what it
+        will do in words, and its `display` values for `columns` ((key, label) pairs)."""
+        return [
+            {"row": row, "label": self.action_label(row) or ACTION_LABELS[row.action], "cells": [row.display.get(key, "") for key, _label in columns]}
+            for row in preview.rows
+            if (row.kind or self.kind) == self.kind
+        ]
 
     def missing_columns_message(self, sheet: str, columns: str) -> str:
         return _("Row 1 of sheet “%(sheet)s” lacks the columns %(columns)s: use the template.") % {"sheet": sheet, "columns": columns}

@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ..forms.imports import WorkbookUploadForm
-from ..importing import CHANGE, CREATE, ERROR, UNCHANGED
+from ..importing import CHANGE, CREATE
 from ..importing import services as import_services
 from ..importing.delivery_plan import DeliveryPlanImporter
 from ..models import DeliveryPlan
 from .workspace import workspace_view
 
-ACTION_LABELS = {CREATE: gettext_lazy("New"), CHANGE: gettext_lazy("Change"), UNCHANGED: gettext_lazy("Unchanged"), ERROR: gettext_lazy("Error")}
 COLUMNS = (("code", gettext_lazy("Code")), ("title", gettext_lazy("Title (Vietnamese)")), ("lead_agency", gettext_lazy("Lead agency (code)")))
 LINE_COLUMNS = (
     ("line", gettext_lazy("Line ID")), ("activity", gettext_lazy("Activity code")), ("source", gettext_lazy("Funding source")),
@@ -37,15 +36,6 @@ class ActivitiesUploadForm(WorkbookUploadForm):
 def template_url(delivery_plan) -> str:
     """Where to download the workbook to edit: the workspace's, with the working values of the year."""
     return f"{reverse('planning:export-logframe-xlsx')}?{urlencode({'year': delivery_plan.year})}"
-
-
-def preview_rows(importer, preview, columns) -> list[dict]:
-    """The preview's rows of one importer's sheet, as the page's table shows them."""
-    return [
-        {"row": row, "label": importer.action_label(row) or ACTION_LABELS[row.action], "cells": [row.display.get(key, "") for key, _label in columns]}
-        for row in preview.rows
-        if (row.kind or importer.kind) == importer.kind
-    ]
 
 
 @workspace_view
@@ -68,9 +58,9 @@ def plan_import(request, delivery_plan):
             raise PermissionDenied(refusal)
         if form.is_valid():
             stored, preview = import_services.preview_create(importer=importer, uploaded=form.cleaned_data["file"])
-            rows = preview_rows(importer, preview, COLUMNS)
+            rows = importer.table_rows(preview, COLUMNS)
             lines = importer.companions[0]
-            tables = [{"id": "import-preview-lines", "caption": _("Budget lines"), "columns": LINE_COLUMNS, "rows": preview_rows(lines, preview, LINE_COLUMNS)}]
+            tables = [{"id": "import-preview-lines", "caption": _("Budget lines"), "columns": LINE_COLUMNS, "rows": lines.table_rows(preview, LINE_COLUMNS)}]
             tables = [table for table in tables if table["rows"]]
     context = {
         "delivery_plan": delivery_plan, "importer": importer, "refusal": refusal, "form": form, "preview": preview, "stored": stored,
